@@ -1,0 +1,132 @@
+"""Log in, log out, profile (password, API tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiToken
+from ..services import accounts, audit
+from ..services.errors import DomainError
+from ..web import client_ip, is_safe_next
+from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _policy() -> accounts.LoginPolicy:
+    cfg = current_app.config
+    return accounts.LoginPolicy(
+        max_failures=cfg["LOGIN_MAX_FAILURES"],
+        lock_minutes=cfg["LOGIN_LOCK_MINUTES"],
+        max_failures_per_ip=cfg["LOGIN_MAX_FAILURES_PER_IP"],
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.email.data, form.password.data, ip=client_ip(), policy=_policy()
+            )
+        except DomainError as exc:
+            db.session.commit()  # keep the failure record and the counters
+            error = exc.message
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"欢迎，{user.display_name}。", "success")
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.home"))
+    status = 200 if error is None else 401
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        audit.record("logout", user=current_user, ip=client_ip())
+        db.session.commit()
+        logout_user()
+        flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile", methods=["GET"])
+@login_required
+def profile():
+    return _render_profile()
+
+
+def _render_profile(password_form=None, token_form=None, new_token=None, status=200):
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return (
+        render_template(
+            "auth/profile.html",
+            password_form=password_form or ChangePasswordForm(),
+            token_form=token_form or TokenForm(),
+            revoke_form=ConfirmForm(),
+            tokens=tokens,
+            new_token=new_token,
+        ),
+        status,
+    )
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.old_password.data, form.new_password.data, ip=client_ip()
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            for field, messages in exc.fields.items():
+                getattr(form, field).errors = list(messages)
+        else:
+            db.session.commit()
+            login_user(current_user)  # this session carries the new session version
+            flash("密码已修改，其他设备上的登录已失效。", "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(password_form=form, status=422)
+
+
+@bp.post("/profile/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render_profile(token_form=form, status=422)
+    token = accounts.create_token(current_user, form.name.data or "")
+    db.session.commit()
+    flash("令牌已生成。它只显示这一次，请立即复制保存。", "success")
+    return _render_profile(new_token=token)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.revoke_token(current_user, token_id)
+        except DomainError as exc:
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash("令牌已吊销。", "info")
+    return redirect(url_for("auth.profile"))

@@ -1,0 +1,134 @@
+"""``flask`` commands for set-up and operations."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+from .services import accounts, demo, organisations, reference
+from .services.errors import DomainError
+
+orgs_cli = AppGroup("orgs", help="管理单位 (organisations).")
+users_cli = AppGroup("users", help="管理用户 (users).")
+
+
+def _fail(exc: DomainError) -> None:
+    db.session.rollback()
+    raise click.ClickException(exc.message)
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load reference data (regions, sectors, pairings); a second run changes nothing."""
+    result = reference.seed_all()
+    db.session.commit()
+    click.echo(
+        f"地区 +{result['regions']}，领域 +{result['sectors']}，对口支援关系 +{result['pairings']}"
+    )
+    if result["skipped"]:
+        click.echo(f"未能解析的对口支援行（{len(result['skipped'])}）：")
+        for line in result["skipped"]:
+            click.echo(f"  {line}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo organisations, users, needs and offers (idempotent)."""
+    reference.seed_all()
+    try:
+        created = demo.load_demo(current_app.config["DEMO_PASSWORD"])
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(
+        f"演示数据：单位 +{created['organisations']}，用户 +{created['users']}，"
+        f"需求 +{created['needs']}，供给 +{created['offers']}"
+    )
+
+
+@click.command("demo-accounts")
+def demo_accounts_command() -> None:
+    """Print the demo accounts, one per role."""
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("演示账户（密码均为 %s）：" % password)
+    for row in demo.read_csv(demo.DEMO_DIR / "users.csv")[:4]:
+        click.echo(f"  {row['role']:<12} {row['email']:<28} {row['organisation']}")
+
+
+@orgs_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(["bureau", "social_org"]))
+@click.option("--region", "region_code", required=True, help="GB/T 2260 code, e.g. 540200")
+@click.option("--uscc", default=None, help="统一社会信用代码")
+@click.option("--legal-form", default=None, type=click.Choice(["社会团体", "基金会", "社会服务机构"]))
+@click.option("--status", default="verified", type=click.Choice(["pending", "verified"]))
+def orgs_create(name, kind, region_code, uscc, legal_form, status) -> None:
+    """Create an organisation and print its id."""
+    try:
+        org, warnings = organisations.create_organisation(
+            name=name, kind=kind, region_code=region_code, uscc_code=uscc,
+            legal_form=legal_form, status=status,
+        )
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    for warning in warnings:
+        click.echo(f"注意：{warning}", err=True)
+    click.echo(org.id)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option(
+    "--role", required=True, type=click.Choice(["recipient", "supporter", "coordinator", "admin"])
+)
+@click.option("--org", "org_name", default=None, help="organisation name")
+@click.option("--name", "display_name", default="", help="display name")
+def users_create(email, password, role, org_name, display_name) -> None:
+    """Create a user."""
+    org = None
+    if org_name:
+        org = organisations.get_by_name(org_name)
+        if org is None:
+            raise click.ClickException(f"单位“{org_name}”不存在。")
+    try:
+        user = accounts.create_user(
+            email=email, password=password, role=role, display_name=display_name,
+            organisation=org,
+        )
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"用户 {user.email}（{user.role_label}）已创建，id {user.id}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def users_token(email) -> None:
+    """Print a new API token for EMAIL (the token alone on one line)."""
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"用户 {email} 不存在。")
+    token = accounts.create_token(user, "命令行生成")
+    db.session.commit()
+    click.echo(token)
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def users_unlock(email) -> None:
+    """Lift a login lock on EMAIL."""
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"用户 {email} 不存在。")
+    accounts.unlock(user)
+    db.session.commit()
+    click.echo(f"已解锁 {user.email}")
+
+
+def register(app: Flask) -> None:
+    for command in (seed_command, demo_command, demo_accounts_command, orgs_cli, users_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,63 @@
+"""Error pages in Chinese; a denial is an audit event."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("请求无效", "请求格式不正确，请返回重试。"),
+    403: ("无权访问", "您没有执行此操作的权限。如需帮助，请联系协调员或管理员。"),
+    404: ("页面不存在", "您要找的页面不存在，或您无权查看。"),
+    405: ("不支持的操作", "此页面不支持该操作方式。"),
+    413: ("文件过大", "上传的文件过大，请控制在 5 MB 以内。"),
+    429: ("操作过于频繁", "请求过于频繁，请稍后再试。"),
+    500: ("服务器内部错误", "系统出现错误，已记录。请稍后再试；如持续出现，请联系管理员。"),
+}
+
+
+def render_error(status: int, message: str | None = None):
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template("errors/error.html", status=status, title=title, message=message or default),
+        status,
+    )
+
+
+def _record_denial() -> None:
+    from .services import audit
+    from .web import client_ip
+
+    if not current_user.is_authenticated:
+        return
+    db.session.rollback()
+    audit.record(
+        "permission.denied",
+        user=current_user,
+        ip=client_ip(),
+        result="denied",
+        changes={"path": request.path, "method": request.method},
+    )
+    db.session.commit()
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "页面已过期或表单校验失败，请刷新页面后重试。")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        _record_denial()
+        return render_error(403)
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+    for status in (400, 404, 405, 413, 429):
+        app.register_error_handler(status, lambda e, s=status: render_error(s))

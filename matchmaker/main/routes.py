@@ -1,0 +1,28 @@
+"""The home page: each role sees its own figures."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..services.overview import home_summary
+
+bp = Blueprint("main", __name__)
+ORG_ROLES = ("recipient", "supporter")
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/home")
+@login_required
+def home():
+    template = "main/home_org.html" if current_user.role in ORG_ROLES else "main/home_staff.html"
+    return render_template(template, summary=home_summary(current_user))
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,24 @@
+"""Models, one module per aggregate; imported here so Alembic sees every table."""
+
+from .audit import AuditEvent
+from .matches import LIVE_STATUSES, Match
+from .needs import Need
+from .offers import Offer
+from .organisations import Organisation
+from .regions import Pairing, Region
+from .sectors import Sector
+from .users import ApiToken, User
+
+__all__ = [
+    "LIVE_STATUSES",
+    "ApiToken",
+    "AuditEvent",
+    "Match",
+    "Need",
+    "Offer",
+    "Organisation",
+    "Pairing",
+    "Region",
+    "Sector",
+    "User",
+]

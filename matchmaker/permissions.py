@@ -1,0 +1,80 @@
+"""Who may do what: pure predicates ``can_x(user, obj) -> bool`` and the decorators
+that enforce them on views. Every rule about roles lives here."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+
+#: Which role owns which kind of list item.
+OWNER_ROLE = {"Need": "recipient", "Offer": "supporter"}
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in roles
+
+
+def is_staff(user: Any) -> bool:
+    """Coordinators and admins see everything."""
+    return has_role(user, "coordinator", "admin")
+
+
+def same_org(user: Any, obj: Any) -> bool:
+    org_id = getattr(user, "organisation_id", None)
+    return org_id is not None and org_id == getattr(obj, "organisation_id", None)
+
+
+def can_view_item(user: Any, item: Any) -> bool:
+    """Published and closed needs/offers are visible to every user; drafts to their org."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return item.status != "draft" or same_org(user, item)
+
+
+def can_edit_item(user: Any, item: Any) -> bool:
+    """Only users of the owning organisation with the owning role edit a need/offer."""
+    return has_role(user, OWNER_ROLE[type(item).__name__]) and same_org(user, item)
+
+
+def can_post_need(user: Any) -> bool:
+    return has_role(user, "recipient") and user.organisation_id is not None
+
+
+def can_post_offer(user: Any) -> bool:
+    return has_role(user, "supporter") and user.organisation_id is not None
+
+
+def can_see_contact(user: Any, item: Any, *, matched: bool = False) -> bool:
+    """Contact data: coordinators, the owning organisation and matched parties."""
+    return is_staff(user) or same_org(user, item) or (matched and user.is_authenticated)
+
+
+def can_manage_reference_data(user: Any) -> bool:
+    return has_role(user, "admin")
+
+
+def can_manage_users(user: Any) -> bool:
+    return has_role(user, "admin")
+
+
+def can_vet_organisations(user: Any) -> bool:
+    return is_staff(user)
+
+
+def role_required(*roles: str):
+    """Require a logged-in user with one of ``roles`` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not has_role(current_user, *roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,104 @@
+"""Reference data pages: everyone reads; admins correct pairings and regions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Pairing, Region, Sector
+from ..models.regions import RECIPIENT_PROVINCES
+from ..permissions import can_manage_reference_data, role_required
+from ..services import refdata
+from ..web import client_ip
+from .forms import PairingForm, RegionForm
+
+bp = Blueprint("reference", __name__, url_prefix="/reference")
+
+
+def _recipient_provinces() -> list[Region]:
+    return db.session.scalars(select(Region).where(Region.code.in_(RECIPIENT_PROVINCES))).all()
+
+
+@bp.get("/pairings")
+@login_required
+def pairings():
+    province = request.args.get("province") or None
+    verified = request.args.get("verified") or None
+    q = (request.args.get("q") or "").strip()[:50]
+    page = db.paginate(
+        refdata.pairings_query(province=province, verified=verified, q=q), per_page=50
+    )
+    return render_template(
+        "reference/pairings.html",
+        page=page,
+        provinces=_recipient_provinces(),
+        filters={"province": province, "verified": verified, "q": q},
+        can_edit=can_manage_reference_data(current_user),
+    )
+
+
+@bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_pairing(pairing_id: int):
+    pairing = db.session.get(Pairing, pairing_id) or abort(404)
+    form = PairingForm(obj=pairing)
+    if form.validate_on_submit():
+        change = refdata.PairingChange(
+            verified=form.verified.data,
+            active=form.active.data,
+            source_url=(form.source_url.data or "").strip(),
+            notes=(form.notes.data or "").strip(),
+        )
+        changed = refdata.update_pairing(pairing, change, by=current_user, ip=client_ip())
+        db.session.commit()
+        flash("已保存。" if changed else "没有改动。", "success")
+        return redirect(url_for("reference.pairings"))
+    status = 422 if form.errors else 200
+    return render_template("reference/edit_pairing.html", form=form, pairing=pairing), status
+
+
+@bp.get("/regions")
+@role_required("coordinator", "admin")
+def regions():
+    province = request.args.get("province") or "540000"
+    stmt = select(Region).where(Region.province_code == province).order_by(Region.code)
+    return render_template(
+        "reference/regions.html",
+        regions=db.session.scalars(stmt).all(),
+        provinces=_recipient_provinces(),
+        province=province,
+        can_edit=can_manage_reference_data(current_user),
+    )
+
+
+@bp.route("/regions/<code>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_region(code: str):
+    region = db.session.get(Region, code) or abort(404)
+    form = RegionForm(obj=region)
+    if form.validate_on_submit():
+        change = refdata.RegionChange(
+            name=form.name.data.strip(),
+            verified=form.verified.data,
+            notes=(form.notes.data or "").strip(),
+        )
+        changed = refdata.update_region(region, change, by=current_user, ip=client_ip())
+        db.session.commit()
+        flash("已保存。" if changed else "没有改动。", "success")
+        return redirect(url_for("reference.regions", province=region.province_code))
+    status = 422 if form.errors else 200
+    return render_template("reference/edit_region.html", form=form, region=region), status
+
+
+@bp.get("/sectors")
+@login_required
+def sectors():
+    rows = db.session.scalars(select(Sector).order_by(Sector.sort_order, Sector.code)).all()
+    parents = [s for s in rows if s.parent_code is None]
+    children: dict[str, list[Sector]] = {}
+    for s in rows:
+        if s.parent_code:
+            children.setdefault(s.parent_code, []).append(s)
+    return render_template("reference/sectors.html", parents=parents, children=children)

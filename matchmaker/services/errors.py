@@ -1,0 +1,35 @@
+"""The error services raise; views and the API turn it into a message and a status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule said no. ``message`` is Chinese and safe to show to the user."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Throttled(DomainError):
+    status = 429
+    code = "rate_limited"
