@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
+from .models.organisations import LEGAL_FORMS
 from .services import accounts, demo, organisations, reference
 from .services.errors import DomainError
 
@@ -52,7 +53,7 @@ def demo_command() -> None:
 def demo_accounts_command() -> None:
     """Print the demo accounts, one per role."""
     password = current_app.config["DEMO_PASSWORD"]
-    click.echo("演示账户（密码均为 %s）：" % password)
+    click.echo(f"演示账户（密码均为 {password}）：")
     for row in demo.read_csv(demo.DEMO_DIR / "users.csv")[:4]:
         click.echo(f"  {row['role']:<12} {row['email']:<28} {row['organisation']}")
 
@@ -62,7 +63,7 @@ def demo_accounts_command() -> None:
 @click.option("--kind", required=True, type=click.Choice(["bureau", "social_org"]))
 @click.option("--region", "region_code", required=True, help="GB/T 2260 code, e.g. 540200")
 @click.option("--uscc", default=None, help="统一社会信用代码")
-@click.option("--legal-form", default=None, type=click.Choice(["社会团体", "基金会", "社会服务机构"]))
+@click.option("--legal-form", default=None, type=click.Choice(list(LEGAL_FORMS)))
 @click.option("--status", default="verified", type=click.Choice(["pending", "verified"]))
 def orgs_create(name, kind, region_code, uscc, legal_form, status) -> None:
     """Create an organisation and print its id."""

@@ -21,10 +21,10 @@ MESSAGES = {
 
 def render_error(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[500])
-    return (
-        render_template("errors/error.html", status=status, title=title, message=message or default),
-        status,
+    html = render_template(
+        "errors/error.html", status=status, title=title, message=message or default
     )
+    return html, status
 
 
 def _record_denial() -> None:

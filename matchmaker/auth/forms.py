@@ -18,7 +18,10 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "确认新密码",
-        validators=[DataRequired("请再次输入新密码。"), EqualTo("new_password", "两次输入的密码不一致。")],
+        validators=[
+            DataRequired("请再次输入新密码。"),
+            EqualTo("new_password", "两次输入的密码不一致。"),
+        ],
     )
     submit = SubmitField("修改密码")
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiToken
 from ..services import accounts, audit
-from ..services.errors import DomainError
+from ..services.errors import DomainError, Throttled
 from ..web import client_ip, is_safe_next
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 
@@ -30,7 +30,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(
@@ -39,13 +39,13 @@ def login():
         except DomainError as exc:
             db.session.commit()  # keep the failure record and the counters
             error = exc.message
+            status = exc.status if isinstance(exc, Throttled) else 401
         else:
             db.session.commit()
             login_user(user)
             flash(f"欢迎，{user.display_name}。", "success")
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.home"))
-    status = 200 if error is None else 401
     return render_template("auth/login.html", form=form, error=error), status
 
 

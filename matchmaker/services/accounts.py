@@ -18,8 +18,8 @@ from ..models.users import ROLES
 from . import audit
 from .errors import Conflict, DomainError, NotFound, Throttled
 
-PASSWORD_METHOD = "scrypt"
-TOKEN_PREFIX = "mm_"
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash scheme name
+TOKEN_PREFIX = "mm_"  # noqa: S105 - marks platform tokens
 BAD_CREDENTIALS = "邮箱或密码不正确。"
 LOCKED = "登录失败次数过多，该账户已临时锁定，请 {minutes} 分钟后再试，或联系管理员解锁。"
 IP_THROTTLED = "此网络地址登录失败次数过多，请 {minutes} 分钟后再试。"

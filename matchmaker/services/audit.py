@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
+
 from ..extensions import db
 from ..models import AuditEvent, User
 
@@ -34,13 +36,20 @@ def record(
         actor=actor,
         ip=ip,
         entity_type=type(entity).__name__ if entity is not None else None,
-        entity_id=str(entity.id) if entity is not None else None,
+        entity_id=_entity_id(entity),
         organisation_id=organisation_id,
         result=result,
         changes=_jsonable(changes or {}),
     )
     db.session.add(event)
     return event
+
+
+def _entity_id(entity: Any) -> str | None:
+    if entity is None:
+        return None
+    identity = inspect(entity).identity
+    return "/".join(str(part) for part in identity) if identity else None
 
 
 def diff(obj: Any, new_values: dict[str, Any]) -> dict[str, list]:

@@ -55,7 +55,9 @@ def create_organisation(
     if get_by_name(name) is not None:
         raise Conflict(f"单位“{name}”已存在。", fields={"name": ["单位已存在。"]})
     if code and db.session.scalar(select(Organisation.id).where(Organisation.uscc == code)):
-        raise Conflict(f"统一社会信用代码 {code} 已被其他单位使用。", fields={"uscc": ["已被使用。"]})
+        raise Conflict(
+            f"统一社会信用代码 {code} 已被其他单位使用。", fields={"uscc": ["已被使用。"]}
+        )
     warnings = [w for w in [uscc.legal_form_warning(code or "", legal_form)] if w]
     org = Organisation(
         name=name,

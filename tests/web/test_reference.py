@@ -1,0 +1,61 @@
+"""Reference data pages: lists for everyone, corrections by admins."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditEvent, Pairing, Region
+
+
+def test_pairings_can_be_filtered_to_the_unverified(client, login_as):
+    login_as("recipient")
+    html = client.get("/reference/pairings?verified=no&per_page=50").get_data(as_text=True)
+    assert "待核实" in html
+    assert "已核实</span>" not in html
+
+
+def test_pairings_search_by_region_name(client, login_as):
+    login_as("supporter")
+    html = client.get("/reference/pairings", query_string={"q": "日喀则"}).get_data(as_text=True)
+    assert "上海市" in html and "和田" not in html
+
+
+def test_admin_verifies_a_pairing_and_it_is_audited(client, login_as, post_form, fresh_reference):
+    pairing = db.session.scalar(select(Pairing).where(Pairing.verified.is_(False)))
+    login_as("admin")
+    response = post_form(
+        f"/reference/pairings/{pairing.id}/edit",
+        {"verified": "y", "active": "y", "source_url": "https://www.gov.cn/x", "notes": "已核实"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pairing, pairing.id).verified is True
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pairing.update"))
+    assert event.changes["verified"] == [False, True]
+
+
+def test_bad_source_url_is_refused_in_chinese(client, login_as, post_form):
+    pairing_id = db.session.scalar(select(Pairing.id))
+    login_as("admin")
+    response = post_form(f"/reference/pairings/{pairing_id}/edit",
+                         {"source_url": "not a url", "notes": ""})
+    assert response.status_code == 422
+    assert "请输入有效的网址" in response.get_data(as_text=True)
+
+
+def test_admin_renames_an_unverified_region(client, login_as, post_form, fresh_reference):
+    region = db.session.scalar(select(Region).where(Region.verified.is_(False)))
+    login_as("admin")
+    response = post_form(f"/reference/regions/{region.code}/edit",
+                         {"name": region.name, "verified": "y", "notes": "代码已公布"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Region, region.code).verified is True
+
+
+def test_sectors_page_lists_the_taxonomy(client, login_as):
+    login_as("recipient")
+    html = client.get("/reference/sectors").get_data(as_text=True)
+    for name in ("教育", "医疗卫生", "社会组织培育", "教师培训"):
+        assert name in html
