@@ -1,0 +1,43 @@
+# make run  — set up .venv, migrate the SQLite database, load reference and demo data, serve.
+# make test — install what the tests need and run them (SQLite; PostgreSQL with TEST_DATABASE_URL).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint browser-deps setup
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+	$(BIN)/flask demo
+	$(BIN)/flask demo-accounts
+	@echo "打开 http://$(HOST):$(PORT)/ 登录"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and a CJK font for the browser tests (needs root; skipped otherwise).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "注意：未安装 /usr/bin/chromium，浏览器测试将跳过（root 下运行 make browser-deps 安装）"; fi; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed browser-deps lint
+	$(BIN)/pytest
