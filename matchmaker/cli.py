@@ -20,6 +20,13 @@ def _fail(exc: DomainError) -> None:
     raise click.ClickException(exc.message)
 
 
+def _user_or_fail(email: str):
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"用户 {email} 不存在。")
+    return user
+
+
 @click.command("seed")
 def seed_command() -> None:
     """Load reference data (regions, sectors, pairings); a second run changes nothing."""
@@ -110,9 +117,7 @@ def users_create(email, password, role, org_name, display_name) -> None:
 @click.argument("email")
 def users_token(email) -> None:
     """Print a new API token for EMAIL (the token alone on one line)."""
-    user = accounts.get_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"用户 {email} 不存在。")
+    user = _user_or_fail(email)
     token = accounts.create_token(user, "命令行生成")
     db.session.commit()
     click.echo(token)
@@ -122,9 +127,7 @@ def users_token(email) -> None:
 @click.argument("email")
 def users_unlock(email) -> None:
     """Lift a login lock on EMAIL."""
-    user = accounts.get_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"用户 {email} 不存在。")
+    user = _user_or_fail(email)
     accounts.unlock(user)
     db.session.commit()
     click.echo(f"已解锁 {user.email}")

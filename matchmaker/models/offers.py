@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Column,
-    Date,
-    DateTime,
-    ForeignKey,
-    String,
-    Table,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Table
+from sqlalchemy.orm import Mapped, relationship
 
 from ..extensions import db
-from .base import TimestampMixin
-from .needs import LIST_STATUSES
-from .organisations import Organisation
+from .listing import ListItemMixin
 from .regions import Region
 from .sectors import Sector
 
@@ -39,33 +25,9 @@ offer_regions = Table(
 )
 
 
-class Offer(TimestampMixin, db.Model):
+class Offer(ListItemMixin, db.Model):
     __tablename__ = "offers"
-    __table_args__ = (
-        CheckConstraint("budget_yuan > 0", name="budget_positive"),
-        CheckConstraint("committed_yuan >= 0", name="committed_nonnegative"),
-        CheckConstraint("committed_yuan <= budget_yuan", name="committed_within_budget"),
-        CheckConstraint(
-            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="dates"
-        ),
-        CheckConstraint("status IN ('draft', 'published', 'closed')", name="status"),
-    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    budget_yuan: Mapped[int] = mapped_column(BigInteger)
-    committed_yuan: Mapped[int] = mapped_column(BigInteger, default=0)
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
-    contact_name: Mapped[str] = mapped_column(String(60), default="")
-    contact_phone: Mapped[str] = mapped_column(String(30), default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    organisation: Mapped[Organisation] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=offer_sectors, order_by=Sector.code)
     #: Empty means "any recipient region".
     target_regions: Mapped[list[Region]] = relationship(
@@ -83,10 +45,6 @@ class Offer(TimestampMixin, db.Model):
     @property
     def target_region_codes(self) -> list[str]:
         return [r.code for r in self.target_regions]
-
-    @property
-    def status_label(self) -> str:
-        return LIST_STATUSES.get(self.status, self.status)
 
     def __repr__(self) -> str:
         return f"<Offer {self.id} {self.title}>"
