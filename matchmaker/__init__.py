@@ -83,11 +83,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .main.routes import bp as main_bp
+    from .needs.routes import bp as needs_bp
+    from .offers.routes import bp as offers_bp
     from .reference.routes import bp as reference_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(reference_bp)
+    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -39,6 +39,13 @@ def can_edit_item(user: Any, item: Any) -> bool:
     return has_role(user, OWNER_ROLE[type(item).__name__]) and same_org(user, item)
 
 
+def can_change_status(user: Any, item: Any) -> bool:
+    """Publish/close/reopen: the owners, and coordinators (published ⇄ closed)."""
+    if can_edit_item(user, item):
+        return True
+    return has_role(user, "coordinator") and item.status != "draft"
+
+
 def can_post_need(user: Any) -> bool:
     return has_role(user, "recipient") and user.organisation_id is not None
 

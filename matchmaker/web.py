@@ -14,6 +14,8 @@ from .permissions import has_role
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
 NAV_ITEMS = [
     ("首页", "main.home", ("recipient", "supporter", "coordinator", "admin")),
+    ("需求清单", "needs.index", ("recipient", "supporter", "coordinator", "admin")),
+    ("供给清单", "offers.index", ("recipient", "supporter", "coordinator", "admin")),
     ("对口支援关系", "reference.pairings", ("recipient", "supporter", "coordinator", "admin")),
     ("领域分类", "reference.sectors", ("recipient", "supporter", "coordinator", "admin")),
     ("地区", "reference.regions", ("coordinator", "admin")),

@@ -1,0 +1,140 @@
+"""Needs (项目需求清单): validation, creation, editing. Status changes live in ``listing``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from ..extensions import db
+from ..models import Need, Organisation, User
+from ..models.base import utcnow
+from . import audit
+from .listing import (
+    Errors,
+    SectorIndex,
+    add_error,
+    check_common,
+    ensure_can_publish,
+    parse_date,
+    parse_wan,
+    raise_if,
+    wan_text,
+)
+from .regions import RegionIndex, normalise_text
+
+#: Raw input keys (forms use them as field names; imports map sheet headers to them).
+FIELDS = ("title", "sector", "region", "budget_wan", "beneficiaries", "start_date", "end_date",
+          "description", "contact_name", "contact_phone")
+
+
+@dataclass(frozen=True)
+class NeedData:
+    title: str
+    sector_code: str
+    region_code: str
+    budget_yuan: int
+    beneficiaries: int | None
+    start_date: date | None
+    end_date: date | None
+    description: str
+    contact_name: str
+    contact_phone: str
+
+
+def clean(raw: dict[str, Any], org: Organisation, regions: RegionIndex,
+          sectors: SectorIndex) -> tuple[NeedData | None, Errors]:
+    """Turn raw strings (form or sheet row) into NeedData, or return every error found."""
+    errors: Errors = {}
+    values: dict[str, Any] = {
+        "title": normalise_text(raw.get("title")),
+        "description": str(raw.get("description") or "").strip(),
+        "contact_name": normalise_text(raw.get("contact_name")),
+        "contact_phone": normalise_text(raw.get("contact_phone")).replace(" ", ""),
+    }
+    sector = sectors.resolve(str(raw.get("sector") or ""))
+    if sector is None:
+        add_error(errors, "sector", "领域必填。" if not raw.get("sector")
+                  else f"未知领域：“{normalise_text(raw.get('sector'))}”。")
+    values["sector_code"] = sector.code if sector else ""
+
+    resolved = regions.resolve(str(raw.get("region") or ""))
+    if resolved.error:
+        add_error(errors, "region", resolved.error)
+    elif not regions.within(resolved.code, org.region_code):
+        name = regions.regions[resolved.code].name
+        add_error(errors, "region",
+                  f"“{name}”不在本单位辖区内，只能填写本单位所在地区或其下辖县市。")
+    values["region_code"] = resolved.code or ""
+
+    try:
+        values["budget_yuan"] = parse_wan(raw.get("budget_wan"))
+    except ValueError as exc:
+        add_error(errors, "budget_wan", str(exc))
+    values["beneficiaries"] = _parse_count(raw.get("beneficiaries"), errors)
+    for field in ("start_date", "end_date"):
+        try:
+            values[field] = parse_date(raw.get(field))
+        except ValueError as exc:
+            add_error(errors, field, str(exc))
+            values[field] = None
+    check_common(values, errors)
+    if errors:
+        return None, errors
+    return NeedData(**values), errors
+
+
+def _parse_count(value: Any, errors: Errors) -> int | None:
+    text = normalise_text(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        add_error(errors, "beneficiaries", "受益人数应为整数。")
+        return None
+    if number < 0 or number != int(number) or number > 1e9:
+        add_error(errors, "beneficiaries", "受益人数应为不小于 0 的整数。")
+        return None
+    return int(number)
+
+
+def create(org: Organisation, data: NeedData, *, by: User | None, status: str = "draft",
+           ip: str | None = None) -> Need:
+    """Create a need for ``org`` (published only when the organisation is verified)."""
+    if status == "published":
+        ensure_can_publish(org)
+    need = Need(organisation=org, committed_yuan=0, status=status, created_by_id=by and by.id,
+                published_at=utcnow() if status == "published" else None, **asdict(data))
+    db.session.add(need)
+    db.session.flush()
+    audit.record("need.create", user=by, entity=need, ip=ip, organisation_id=org.id,
+                 changes={k: [None, v] for k, v in asdict(data).items()} | {
+                     "status": [None, status]})
+    return need
+
+
+def update(need: Need, data: NeedData, *, by: User | None, ip: str | None = None) -> dict:
+    """Apply new values; the budget may not fall below what is already committed."""
+    if data.budget_yuan < need.committed_yuan:
+        committed = wan_text(need.committed_yuan)
+        raise_if({"budget_wan": [f"资金需求不能少于已落实的 {committed} 万元。"]})
+    changes = audit.diff(need, asdict(data))
+    for field, (_, after) in changes.items():
+        setattr(need, field, after)
+    if changes:
+        audit.record("need.update", user=by, entity=need, ip=ip,
+                     organisation_id=need.organisation_id, changes=changes)
+        db.session.flush()
+    return changes
+
+
+def as_raw(need: Need) -> dict[str, Any]:
+    """The raw form values of an existing need (for edit forms)."""
+    return {
+        "title": need.title, "sector": need.sector_code, "region": need.region_code,
+        "budget_wan": wan_text(need.budget_yuan), "beneficiaries": need.beneficiaries,
+        "start_date": need.start_date, "end_date": need.end_date,
+        "description": need.description, "contact_name": need.contact_name,
+        "contact_phone": need.contact_phone,
+    }
