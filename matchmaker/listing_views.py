@@ -144,11 +144,13 @@ def show_error(form, exc: DomainError) -> None:
 
 
 def apply_errors(form, errors: dict[str, list[str]]) -> None:
-    """Show a service's field errors on the form fields of the same name."""
+    """Show a service's field errors on the form fields of the same name (a field that
+    already failed its edge check keeps that one message)."""
     for field, messages in errors.items():
         target = getattr(form, field, None)
         if target is not None:
-            target.errors = list(target.errors) + list(messages)
+            if not target.errors:
+                target.errors = list(messages)
         else:
             flash("；".join(messages), "danger")
 
@@ -166,12 +168,13 @@ class ListKind:
     clean: Callable[[dict, Organisation], tuple[Any, dict]]
 
 
-def _save(kind: ListKind, form, org: Organisation, item):
-    """Validate through the service and save; the item, or None with errors on the form."""
+def _save(kind: ListKind, form, org: Organisation, item, form_ok: bool):
+    """Validate through the service and save; the item, or None with every error found
+    (the form's edge checks and the service's rules) shown beside its field."""
     raw = {name: form[name].data for name in kind.service.FIELDS}
     data, errors = kind.clean(raw, org)
-    if errors:
-        apply_errors(form, errors)
+    apply_errors(form, errors)
+    if errors or not form_ok:
         return None
     publish = bool(form.publish.data)
     try:
@@ -201,12 +204,11 @@ def form_page(kind: ListKind, item_id: int | None = None):
         item = load_editable(kind.model, item_id)
         org = item.organisation
         form = kind.build_form(org, kind.service.as_raw(item))
-    if form.validate_on_submit():
-        saved = _save(kind, form, org, item)
-        if saved is not None:
-            message = f"{kind.noun}已发布。" if saved.status == "published" else "已保存。"
-            flash(message if item is None or form.publish.data else "已保存。", "success")
-            return redirect(url_for(f"{kind.endpoint}.detail", item_id=saved.id))
+    saved = _save(kind, form, org, item, form.validate()) if form.is_submitted() else None
+    if saved is not None:
+        published_now = saved.status == "published" and (item is None or form.publish.data)
+        flash(f"{kind.noun}已发布。" if published_now else "已保存。", "success")
+        return redirect(url_for(f"{kind.endpoint}.detail", item_id=saved.id))
     status = 422 if form.is_submitted() else 200
     return render_template(f"{kind.endpoint}/form.html", form=form, item=item), status
 

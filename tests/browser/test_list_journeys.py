@@ -1,0 +1,67 @@
+"""Posting to the lists in a real browser: a recipient's need, a supporter's offer."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import Need, Offer
+from tests import factories
+
+from .conftest import screenshot
+from .test_login_journey import _log_in
+
+
+def test_recipient_creates_fixes_publishes_and_edits_a_need(page):
+    org = factories.make_org(name="日喀则市民政局", region_code="540200")
+    user = factories.make_user("recipient", org=org)
+    db.session.commit()
+    _log_in(page, user.email, factories.PASSWORD)
+    page.get_by_role("link", name="发布需求").first.click()
+    page.get_by_label("项目名称").fill("江孜县乡村教师培训")
+    page.get_by_label("领域").select_option("0104")
+    page.get_by_label("受援地区").select_option("540222")
+    page.get_by_label("资金需求（万元）").fill("-5")
+    page.get_by_role("button", name="保存草稿").click()
+    assert "金额必须大于 0" in page.content()
+    screenshot(page, "need-form-errors")
+
+    page.get_by_label("资金需求（万元）").fill("３５")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url("**/needs/*")
+    assert "草稿" in page.content()
+    page.get_by_role("button", name="发布").click()
+    assert "已发布。" in page.content()
+    page.get_by_role("link", name="编辑").click()
+    page.get_by_label("受益人数").fill("120")
+    page.get_by_role("button", name="保存").click()
+    assert "120" in page.content()
+    screenshot(page, "need-detail")
+
+    need = db.session.scalar(select(Need))
+    db.session.refresh(need)
+    assert (need.status, need.budget_yuan, need.beneficiaries) == ("published", 350_000, 120)
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="需求清单").click()
+    page.get_by_placeholder("搜索项目名称或简介").fill("教师")
+    page.get_by_role("button", name="筛选").click()
+    assert page.get_by_test_id("need-list").get_by_text("江孜县乡村教师培训").is_visible()
+    screenshot(page, "need-list")
+
+
+def test_supporter_posts_an_offer_for_its_partner_regions(page):
+    org = factories.make_org(name="上海市民政局", region_code="310000")
+    user = factories.make_user("supporter", org=org)
+    db.session.commit()
+    _log_in(page, user.email, factories.PASSWORD)
+    page.goto("/offers/new")
+    page.get_by_label("项目名称").fill("基层教师能力提升")
+    page.get_by_label("领域（可多选）").select_option(["0104", "0103"])
+    page.get_by_label("意向受援地区（可多选，不选表示不限）").select_option(["540222"])
+    page.get_by_label("可投入资金（万元）").fill("1,200")
+    page.get_by_role("button", name="保存并发布").click()
+    page.wait_for_url("**/offers/*")
+    assert "供给已发布。" in page.content()
+    offer = db.session.scalar(select(Offer))
+    assert offer.budget_yuan == 12_000_000 and offer.target_region_codes == ["540222"]
+    screenshot(page, "offer-detail")
