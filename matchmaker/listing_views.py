@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .extensions import db
@@ -244,3 +244,42 @@ def target_region_choices(org: Organisation) -> dict[str, list[tuple[str, str]]]
         groups[name] = [(r.code, label(r)) for r in regions
                         if r.province_code == province and r.code not in paired]
     return groups
+
+
+def make_blueprint(kind: ListKind, url_prefix: str) -> Blueprint:
+    """The list pages of ``kind``: index, detail, new, edit, status, delete."""
+    bp = Blueprint(kind.endpoint, __name__, url_prefix=url_prefix)
+    model, name = kind.model, kind.endpoint
+
+    @bp.get("")
+    @login_required
+    def index():
+        return list_page(model, f"{name}/list.html", can_post=kind.can_post(current_user))
+
+    @bp.get("/<int:item_id>")
+    @login_required
+    def detail(item_id: int):
+        return detail_page(model, item_id, f"{name}/detail.html")
+
+    @bp.route("/new", methods=["GET", "POST"])
+    @login_required
+    def create():
+        return form_page(kind)
+
+    @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit(item_id: int):
+        return form_page(kind, item_id)
+
+    @bp.post("/<int:item_id>/status")
+    @login_required
+    def status(item_id: int):
+        return change_status(model, item_id, f"{name}.detail")
+
+    @bp.route("/<int:item_id>/delete", methods=["GET", "POST"])
+    @login_required
+    def delete(item_id: int):
+        return delete_page(model, item_id, "_delete_page.html", f"{name}.index",
+                           f"{name}.detail")
+
+    return bp
