@@ -56,8 +56,14 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every table known to Alembic and the ORM
     from .extensions import csrf, db, login_manager, migrate
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
         INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    if url not in ("sqlite://", "sqlite:///:memory:"):  # in-memory SQLite has no pool
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"))
     csrf.init_app(app)

@@ -27,6 +27,9 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'matchmaker.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Per process: gunicorn threads plus headroom for bursts (20 confirmations at once).
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "20"))
     REDIS_URL = os.environ.get("REDIS_URL")  # None: background work runs in-process
 
     # Sessions: HttpOnly, SameSite=Lax, ended after 30 idle minutes (等保 2.0).
@@ -46,6 +49,13 @@ class Config:
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
+
+    # Scoring (issue 4): default factor weights (a weighted sum; normalised to sum 1),
+    # where adopted learned weights are kept, and the text features (char | jieba | both).
+    SCORING_WEIGHTS: dict = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
+    SCORING_WEIGHTS_FILE = str(INSTANCE_PATH / "scoring_weights.json")
+    SCORING_TEXT_TOKENS = "char"
+    SCORING_TOP_K = 20
 
 
 class DevelopmentConfig(Config):
