@@ -92,8 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from .needs.routes import bp as needs_bp
     from .offers.routes import bp as offers_bp
     from .reference.routes import bp as reference_bp
+    from .sheets.routes import bp as sheets_bp
 
-    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp):
+    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp):
         app.register_blueprint(blueprint)
 
 

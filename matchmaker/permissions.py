@@ -71,6 +71,14 @@ def can_vet_organisations(user: Any) -> bool:
     return is_staff(user)
 
 
+def can_import_list(user: Any, kind: str) -> bool:
+    """Sheet import: recipients import needs and supporters offers for their own
+    organisation; coordinators and admins import both, naming organisations in 提交单位."""
+    if is_staff(user):
+        return True
+    return can_post_need(user) if kind == "needs" else can_post_offer(user)
+
+
 def role_required(*roles: str):
     """Require a logged-in user with one of ``roles`` (403 otherwise)."""
 

@@ -141,7 +141,8 @@ def _all_rows() -> list[tuple]:
     rows = list(ROUTES)
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("test_permissions_"):
-            rows += importlib.import_module(f"tests.web.{info.name}").ROUTES
+            module = importlib.import_module(f"tests.web.{info.name}")
+            rows += module.ROUTES + list(getattr(module, "TOKEN_ROUTES", []))
     return rows
 
 

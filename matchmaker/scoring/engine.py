@@ -1,0 +1,296 @@
+"""The scorer: fitted on offers, it scores blocks of needs × offers as matrices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .blocks import BudgetBlock, ban, top_k_columns
+from .data import DEFAULT_WEIGHTS, FACTORS, NeedTable, OfferTable, Reference
+from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
+from .text import TextEmbedder
+
+
+def weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
+    """Weights in ``FACTORS`` order, non-negative and summing to 1 (missing factors: 0)."""
+    given = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = set(given) - set(FACTORS)
+    if unknown:
+        raise ValueError(f"unknown factors: {sorted(unknown)}")
+    vector = np.array([float(given.get(f, 0.0)) for f in FACTORS])
+    if (vector < 0).any() or vector.sum() <= 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    return vector / vector.sum()
+
+
+@dataclass
+class Ranking:
+    """Ranked (need, offer) pairs: indices into the tables, best first within each need.
+
+    ``factors`` has one column per name in ``FACTORS``; ``sector_level`` and ``region_level``
+    say which rule gave the sector and region values (used for the reasons).
+    """
+
+    need_index: np.ndarray
+    offer_index: np.ndarray
+    score: np.ndarray
+    factors: np.ndarray
+    sector_level: np.ndarray
+    region_level: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+
+@dataclass
+class _Prepared:
+    sector_row: np.ndarray
+    region_row: np.ndarray
+    uncommitted: np.ndarray
+    vectors: np.ndarray
+
+
+class MatchScorer:
+    """Score need–offer pairs from sector, budget, region and text factors.
+
+    Parameters
+    ----------
+    reference : Reference
+        Regions, sectors and active 对口支援 pairings.
+    weights : mapping of str to float, optional
+        Factor weights (normalised to sum 1); ``DEFAULT_WEIGHTS`` when None.
+    widen : bool, default False
+        Keep offers whose target regions miss the need's region, prefecture and province.
+    tokens : {"char", "jieba", "both"}, default "char"
+        Text features, see :class:`~matchmaker.scoring.text.TextEmbedder`.
+    n_components : int, default 128
+        LSA dimensions for large corpora.
+    block_elements : int, default 2**20
+        Pairs scored at once; bounds memory (a few float32 arrays of this size).
+
+    Attributes
+    ----------
+    offers_ : OfferTable
+    weights_ : ndarray of shape (n_factors,)
+    sector_index_, region_index_ : dict
+        Code → row of the level tables.
+    sector_levels_ : ndarray of int8, shape (n_sectors + 1, n_offers)
+    region_levels_ : ndarray of int8, shape (n_regions + 1, n_offers)
+    region_group_ : ndarray of int, shape (n_regions + 1,)
+        The prefecture row each region is ranked with.
+    candidate_ : ndarray of bool, shape (n_regions + 1, n_offers)
+        Hard filters by need region: target regions (unless ``widen``) and remaining money.
+    embedder_ : TextEmbedder
+    offer_vectors_ : ndarray of shape (n_offers, n_text_features)
+    """
+
+    def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
+                 widen: bool = False, tokens: str = "char", n_components: int = 128,
+                 block_elements: int = 2**20) -> None:
+        self.reference = reference
+        self.weights = weights
+        self.widen = widen
+        self.tokens = tokens
+        self.n_components = n_components
+        self.block_elements = block_elements
+
+    def fit(self, offers: OfferTable, needs: NeedTable | None = None) -> MatchScorer:
+        """Build the sector and region tables and the text model for ``offers``.
+
+        ``needs``, when given, join the text corpus (vocabulary and IDF) but are not stored.
+        """
+        self.offers_ = offers
+        self.weights_ = weight_vector(self.weights)
+        self.sector_index_, self.sector_levels_ = sector_levels(self.reference, offers)
+        self.region_index_, self.region_levels_, candidate = region_levels(
+            self.reference, offers, widen=self.widen
+        )
+        self.candidate_ = candidate & (offers.remaining_yuan > 0)[None, :]
+        self.embedder_ = TextEmbedder(tokens=self.tokens, n_components=self.n_components)
+        docs = self.embedder_.documents(offers.titles, offers.descriptions)
+        self._need_cache: tuple[NeedTable, np.ndarray] | None = None
+        if needs is not None:
+            docs += self.embedder_.documents(needs.titles, needs.descriptions)
+        vectors = self.embedder_.fit_transform(docs)
+        self.offer_vectors_ = vectors[:len(offers)]
+        if needs is not None:  # kept so rank(needs) does not tokenise them again
+            self._need_cache = (needs, vectors[len(offers):])
+        self.region_group_ = self._region_groups()
+        return self
+
+    def _region_groups(self) -> np.ndarray:
+        """Region row → row of its prefecture (or 兵团 division), else its own row."""
+        groups = np.arange(len(self.region_index_) + 1)
+        for code, row in self.region_index_.items():
+            prefecture = self.reference.prefecture_of(code)
+            groups[row] = self.region_index_.get(prefecture, row) if prefecture else row
+        return groups
+
+    def _need_vectors(self, needs: NeedTable) -> np.ndarray:
+        if self._need_cache is not None and self._need_cache[0] is needs:
+            return self._need_cache[1]
+        return self.embedder_.transform(self.embedder_.documents(needs.titles, needs.descriptions))
+
+    def _prepare(self, needs: NeedTable) -> _Prepared:
+        unknown_sector = len(self.sector_index_)
+        unknown_region = len(self.region_index_)
+        vectors = self._need_vectors(needs)
+        return _Prepared(
+            sector_row=np.array([self.sector_index_.get(c, unknown_sector)
+                                 for c in needs.sector_codes], dtype=np.intp),
+            region_row=np.array([self.region_index_.get(c, unknown_region)
+                                 for c in needs.region_codes], dtype=np.intp),
+            uncommitted=np.asarray(needs.uncommitted_yuan, dtype=np.float64),
+            vectors=vectors,
+        )
+
+    def factor_matrices(self, needs: NeedTable) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Every factor for every (need, offer), and the hard-filter mask.
+
+        Dense (n_needs × n_offers): meant for small blocks, tests and single offers.
+
+        Returns
+        -------
+        factors : dict of str to ndarray of shape (n_needs, n_offers)
+        candidate : ndarray of bool, shape (n_needs, n_offers)
+        """
+        prep = self._prepare(needs)
+        text = np.clip(prep.vectors @ self.offer_vectors_.T, 0.0, 1.0)
+        factors = {
+            "sector": SECTOR_VALUES[self.sector_levels_[prep.sector_row]],
+            "budget": budget_factor(prep.uncommitted[:, None],
+                                    self.offers_.remaining_yuan[None, :]),
+            "region": REGION_VALUES[self.region_levels_[prep.region_row]],
+            "text": text.astype(np.float32),
+        }
+        candidate = self.candidate_[prep.region_row] & (prep.uncommitted > 0)[:, None]
+        return factors, candidate
+
+    def score_matrix(self, needs: NeedTable) -> tuple[np.ndarray, dict[str, np.ndarray],
+                                                      np.ndarray]:
+        """Weighted score, factors and candidate mask for every (need, offer)."""
+        factors, candidate = self.factor_matrices(needs)
+        score = sum(w * factors[f] for f, w in zip(FACTORS, self.weights_, strict=True))
+        return np.asarray(score, dtype=np.float32), factors, candidate
+
+    def rank(self, needs: NeedTable, top_k: int = 20,
+             exclude: tuple[np.ndarray, np.ndarray] | None = None) -> Ranking:
+        """The ``top_k`` candidate offers of every need, computed block by block.
+
+        Needs are grouped by region, so each group is scored only against the offers that
+        pass the region filter; no all-pairs matrix is ever held.
+
+        Parameters
+        ----------
+        needs : NeedTable
+        top_k : int
+        exclude : pair of int arrays (need ids, offer ids), optional
+            Pairs never to return (a coordinator rejected them, or they are already matched).
+        """
+        prep = self._prepare(needs)
+        w = {f: float(v) for f, v in zip(FACTORS, self.weights_, strict=True)}
+        banned = self._exclusions(needs, exclude)
+        live = np.flatnonzero(prep.uncommitted > 0)
+        # Needs of one prefecture (or 兵团 division) share most candidate offers.
+        group_of = self.region_group_[prep.region_row[live]]
+        order = live[np.argsort(group_of, kind="stable")]
+        bounds = np.flatnonzero(np.diff(np.sort(group_of, kind="stable"))) + 1
+        picked: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        for group in np.split(order, bounds):
+            if group.size:
+                picked.extend(self._rank_group(prep, group, w, top_k, banned))
+        if not picked:
+            empty = np.zeros(0, np.intp)
+            return self._ranking(prep, empty, empty)
+        rows = np.concatenate([p[0] for p in picked])
+        cols = np.concatenate([p[1] for p in picked])
+        text = None if w["text"] == 0 else np.concatenate([p[2] for p in picked])
+        return self._ranking(prep, rows, cols, text)
+
+    def _rank_group(self, prep: _Prepared, group: np.ndarray, w: dict, top_k: int,
+                    banned: sparse.csr_matrix | None):
+        """Top pairs of needs of one prefecture, chunk by chunk.
+
+        Yields (need rows, offer columns, text similarities) of each chunk's best pairs.
+        """
+        regions, region_of = np.unique(prep.region_row[group], return_inverse=True)
+        allowed = self.candidate_[regions]
+        cols = np.flatnonzero(allowed.any(axis=0))
+        if cols.size == 0:
+            return
+        sectors, sector_of = np.unique(prep.sector_row[group], return_inverse=True)
+        sector_part = (w["sector"] * SECTOR_VALUES)[self.sector_levels_[np.ix_(sectors, cols)]]
+        region_part = (w["region"] * REGION_VALUES)[self.region_levels_[np.ix_(regions, cols)]]
+        region_part[~allowed[:, cols]] = -np.inf
+        vectors = self.offer_vectors_[cols] if w["text"] > 0 else None
+        budget = BudgetBlock(self.offers_.remaining_yuan[cols], w["budget"])
+        pos = None
+        if banned is not None:
+            pos = np.full(len(self.offers_), -1, dtype=np.intp)
+            pos[cols] = np.arange(cols.size)
+        step = max(1, min(group.size, self.block_elements // cols.size))
+        buffers = np.empty((4, step, cols.size), dtype=np.float32)
+        for start in range(0, group.size, step):
+            rows = group[start:start + step]
+            block, text, scratch, scratch2 = (b[:rows.size] for b in buffers)
+            if vectors is not None:
+                np.matmul(prep.vectors[rows], vectors.T, out=text)
+                np.maximum(text, 0.0, out=text)
+                np.multiply(text, w["text"], out=block)
+            else:
+                block.fill(0.0)
+            block += np.take(sector_part, sector_of[start:start + step], axis=0, out=scratch)
+            block += np.take(region_part, region_of[start:start + step], axis=0, out=scratch)
+            budget.add_to(block, prep.uncommitted[rows], scratch, scratch2)
+            if banned is not None:
+                ban(block, banned[rows].tocoo(), pos)
+            r, c = top_k_columns(block, top_k)
+            values = text[r, c] if vectors is not None else None
+            yield rows[r], cols[c], values
+
+    def score_pairs(self, needs: NeedTable, need_index: np.ndarray,
+                    offer_index: np.ndarray) -> Ranking:
+        """Factors and scores of chosen pairs (indices into ``needs`` and ``offers_``),
+        filters aside."""
+        prep = self._prepare(needs)
+        return self._ranking(prep, np.asarray(need_index, np.intp),
+                             np.asarray(offer_index, np.intp))
+
+    def _exclusions(self, needs: NeedTable, exclude) -> sparse.csr_matrix | None:
+        if exclude is None or len(exclude[0]) == 0:
+            return None
+        need_pos = {int(v): i for i, v in enumerate(needs.ids)}
+        offer_pos = {int(v): i for i, v in enumerate(self.offers_.ids)}
+        pairs = [(need_pos[a], offer_pos[b]) for a, b in zip(*exclude, strict=True)
+                 if int(a) in need_pos and int(b) in offer_pos]
+        if not pairs:
+            return None
+        rows, cols = zip(*pairs, strict=True)
+        return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)),
+                                 shape=(len(needs), len(self.offers_)))
+
+    def _ranking(self, prep: _Prepared, need_index: np.ndarray, offer_index: np.ndarray,
+                 text: np.ndarray | None = None) -> Ranking:
+        """Exact factors and scores of the chosen pairs, sorted by need then score.
+
+        ``text`` passes similarities already computed for these pairs."""
+        sector_level = self.sector_levels_[prep.sector_row[need_index], offer_index]
+        region_level = self.region_levels_[prep.region_row[need_index], offer_index]
+        if text is None:
+            text = np.einsum("ij,ij->i", prep.vectors[need_index],
+                             self.offer_vectors_[offer_index])
+        columns = {
+            "sector": SECTOR_VALUES[sector_level],
+            "budget": budget_factor(prep.uncommitted[need_index],
+                                    self.offers_.remaining_yuan[offer_index]),
+            "region": REGION_VALUES[region_level],
+            "text": np.clip(text, 0.0, 1.0),
+        }
+        factors = np.column_stack([columns[f] for f in FACTORS]).astype(np.float32)
+        score = np.clip(factors @ self.weights_.astype(np.float32), 0.0, 1.0)
+        order = np.lexsort((-score, need_index))
+        return Ranking(need_index[order], offer_index[order], score[order], factors[order],
+                       sector_level[order], region_level[order])

@@ -1,0 +1,166 @@
+"""Text similarity for Chinese titles and descriptions: TF-IDF over character n-grams and/or
+jieba words (hashed), reduced by truncated SVD (LSA) when the corpus is large.
+
+Whitespace tokenising finds nothing in Chinese, so the analyzer cuts runs of Han characters
+into n-grams (``"乡村教师培训"`` → 乡村, 村教, 教师, …) and, with ``tokens="jieba"`` or
+``"both"``, into jieba words as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+from .ngrams import CharNgramCounter
+
+_HAN = "\u4e00-\u9fff"
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_RUNS = re.compile(f"[{_HAN}]+")
+#: Dense TF-IDF rows are kept exactly while docs × used features stays below this.
+EXACT_LIMIT = 20_000_000
+HASH_FEATURES = 2**20
+
+
+def _ngram_pattern(n: int) -> re.Pattern:
+    """Overlapping runs of ``n`` Han characters, found in C by a look-ahead."""
+    return re.compile(f"(?=([{_HAN}]{{{n}}}))")
+
+
+class ChineseAnalyzer:
+    """Callable analyzer: character n-grams and/or jieba words of Han text, Latin words.
+
+    Parameters
+    ----------
+    tokens : {"char", "jieba", "both"}
+    ngram_range : tuple of int
+        Character n-gram lengths for ``"char"`` and ``"both"``.
+    """
+
+    def __init__(self, tokens: str = "char", ngram_range: tuple[int, int] = (1, 2)) -> None:
+        self.tokens = tokens
+        self.ngram_range = ngram_range
+        self._patterns = [_ngram_pattern(n) for n in range(ngram_range[0], ngram_range[1] + 1)]
+
+    def __call__(self, text: str) -> list[str]:
+        out = [w.lower() for w in _LATIN.findall(text)]
+        if self.tokens in ("char", "both"):
+            for pattern in self._patterns:
+                out += pattern.findall(text)
+        if self.tokens in ("jieba", "both"):
+            import jieba  # loaded on first use: its dictionary takes a second
+
+            jieba.setLogLevel(60)
+            out += ["w:" + w for run in _RUNS.findall(text) for w in jieba.lcut(run)
+                    if len(w) > 1]
+        return out
+
+
+class TextEmbedder:
+    """Unit-length text vectors whose dot products are TF-IDF cosine similarities.
+
+    Parameters
+    ----------
+    tokens : {"char", "jieba", "both"}, default "char"
+        What the TF-IDF counts; see :class:`ChineseAnalyzer`.
+    ngram_range : tuple of int, default (1, 2)
+        Character n-gram lengths.
+    n_components : int, default 128
+        LSA dimensions used when the corpus is too large to keep TF-IDF rows dense.
+    max_svd_docs : int, default 4000
+        The LSA projection is learned on at most this many documents (a random sample).
+    title_weight : int, default 2
+        How many times a title counts against its description.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    counter_ : CharNgramCounter or None
+        Character n-gram counts (``"char"`` and ``"both"``).
+    hasher_ : HashingVectorizer or None
+        Hashed jieba word counts (``"jieba"`` and ``"both"``); ``columns_`` keeps the hashed
+        features the fitted corpus uses.
+    tfidf_ : TfidfTransformer
+    svd_ : TruncatedSVD or None
+        None when the TF-IDF rows are used exactly.
+    n_features_out_ : int
+    """
+
+    def __init__(self, tokens: str = "char", ngram_range: tuple[int, int] = (1, 2),
+                 n_components: int = 128, max_svd_docs: int = 4000, title_weight: int = 2,
+                 random_state: int = 0) -> None:
+        self.tokens = tokens
+        self.ngram_range = ngram_range
+        self.n_components = n_components
+        self.max_svd_docs = max_svd_docs
+        self.title_weight = title_weight
+        self.random_state = random_state
+
+    def documents(self, titles: Sequence[str], descriptions: Sequence[str]) -> list[str]:
+        """Join each title (repeated ``title_weight`` times) with its description."""
+        return [" ".join([t or ""] * self.title_weight + [d or ""])
+                for t, d in zip(titles, descriptions, strict=True)]
+
+    def fit(self, docs: Sequence[str]) -> TextEmbedder:
+        """Learn the IDF and (for a large corpus) the LSA projection."""
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: Sequence[str]) -> np.ndarray:
+        """Fit on ``docs`` and return their vectors (tokenising them once).
+
+        Raises ``ValueError`` for an empty corpus.
+        """
+        if len(docs) == 0:
+            raise ValueError("cannot fit a text model on no documents")
+        self.counter_ = None
+        self.hasher_ = None
+        if self.tokens in ("char", "both"):
+            self.counter_ = CharNgramCounter(self.ngram_range)
+        if self.tokens in ("jieba", "both"):
+            self.hasher_ = HashingVectorizer(
+                analyzer=ChineseAnalyzer("jieba"), n_features=HASH_FEATURES,
+                alternate_sign=False, norm=None, dtype=np.float32,
+            )
+        counts = self._counts(docs, fit=True)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        tfidf = self.tfidf_.transform(counts)
+        self.svd_ = None
+        n_docs, n_used = tfidf.shape
+        if n_docs * n_used > EXACT_LIMIT and min(n_docs, n_used) > self.n_components:
+            rng = np.random.default_rng(self.random_state)
+            sample = tfidf
+            if n_docs > self.max_svd_docs:
+                sample = tfidf[np.sort(rng.choice(n_docs, self.max_svd_docs, replace=False))]
+            self.svd_ = TruncatedSVD(self.n_components, n_iter=2,
+                                     random_state=self.random_state).fit(sample)
+        self.n_features_out_ = self.n_components if self.svd_ is not None else n_used
+        return self._embed(tfidf)
+
+    def transform(self, docs: Sequence[str]) -> np.ndarray:
+        """Dense float32 rows of unit length (all zeros for a text with no known terms)."""
+        if len(docs) == 0:
+            return np.zeros((0, self.n_features_out_), dtype=np.float32)
+        return self._embed(self.tfidf_.transform(self._counts(docs, fit=False)))
+
+    def _counts(self, docs: Sequence[str], fit: bool) -> sparse.csr_matrix:
+        parts = []
+        if self.counter_ is not None:
+            counter = self.counter_
+            parts.append(counter.fit_transform(docs) if fit else counter.transform(docs))
+        if self.hasher_ is not None:
+            hashed = self.hasher_.transform(docs)
+            if fit:  # only hashed features the corpus uses
+                self.columns_ = np.unique(hashed.indices)
+            parts.append(hashed[:, self.columns_])
+        return parts[0].tocsr() if len(parts) == 1 else sparse.hstack(parts, format="csr")
+
+    def _embed(self, tfidf) -> np.ndarray:
+        if self.svd_ is None:
+            return np.ascontiguousarray(tfidf.toarray(), dtype=np.float32)
+        return normalize(self.svd_.transform(tfidf)).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Import and export of 清单 sheets: upload, preview, confirm, templates, exports."""

@@ -1,0 +1,42 @@
+"""The shipped reference data (regions, sectors, pairings) as a scoring ``Reference``, read
+from the CSV files without a database, through the same parsing the seeding uses."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from matchmaker.scoring import PairingInfo, Reference, RegionInfo, SectorInfo
+from matchmaker.services import reference as seeding
+
+
+class _CsvRegionIndex(seeding._RegionIndex):
+    """The seeding's name look-ups, built from parsed rows instead of database rows."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.provinces = {r["name"]: r["code"] for r in rows if r["level"] == "province"}
+        self.children: dict[str, dict[str, str]] = {}
+        for r in rows:
+            if r["parent_code"]:
+                self.children.setdefault(r["parent_code"], {})[r["name"]] = r["code"]
+
+
+@cache
+def shipped_reference() -> Reference:
+    rows = seeding._region_rows(seeding.read_csv(seeding.DATA_DIR / "regions.csv"))
+    regions = [RegionInfo(r["code"], r["name"], r["level"], r["parent_code"], r["province_code"])
+               for r in rows]
+    sectors = [SectorInfo(r["code"], r["name"], r["parent_code"] or None)
+               for r in seeding.read_csv(seeding.DATA_DIR / "sectors.csv")]
+    index = _CsvRegionIndex(rows)
+    pairings, seen = [], set()
+    for row in seeding.read_csv(seeding.DATA_DIR / "pairings.csv"):
+        recipient = seeding.resolve_pairing(row, index)
+        if recipient is None or "HISTORICAL" in row["notes"]:
+            continue
+        supporter = row["supporter_province"]
+        if (supporter, recipient) in seen:
+            continue
+        seen.add((supporter, recipient))
+        pairings.append(PairingInfo(supporter, index.provinces.get(supporter), recipient,
+                                    bool(row["source_url"]) and "?" not in row["notes"]))
+    return Reference(regions, sectors, pairings)

@@ -1,0 +1,179 @@
+"""Each factor on its own, edge cases included (pure: no app, no database)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchmaker.scoring import MatchScorer
+from matchmaker.scoring.factors import budget_factor
+
+from .conftest import needs, offers
+
+
+def factors(ref, need_rows, offer_rows, **params):
+    scorer = MatchScorer(ref, **params).fit(offers(*offer_rows), needs(*need_rows))
+    return scorer.factor_matrices(needs(*need_rows))
+
+
+# --- sector -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("need", "offer", "expected"), [
+    ("0104", ("0104",), 1.0),          # same sector
+    ("0104", ("01",), 0.8),            # offer covers the whole parent sector
+    ("01", ("0104",), 0.8),            # need names the parent sector
+    ("0104", ("0101",), 0.7),          # same parent sector
+    ("0104", ("0801",), 0.0),          # unrelated
+    ("0104", ("0801", "0101", "0104"), 1.0),  # several sectors: the best counts
+    ("0104", ("0801", "0101"), 0.7),
+    ("9999", ("0104",), 0.0),          # unknown code
+])
+def test_sector(ref, need, offer, expected):
+    values, _ = factors(ref, [{"sector_code": need}], [{"sector_codes": offer}])
+    assert values["sector"][0, 0] == pytest.approx(expected)
+
+
+# --- budget -------------------------------------------------------------------------------
+
+def test_budget_full_cover_is_best():
+    assert budget_factor(np.array([500_000.0]), np.array([500_000.0]))[0] == pytest.approx(1.0)
+
+
+def test_budget_partial_cover_is_proportional():
+    values = budget_factor(np.array([500_000.0] * 2), np.array([400_000.0, 100_000.0]))
+    assert values == pytest.approx([0.8, 0.2])
+
+
+def test_budget_huge_offer_for_tiny_need_scores_slightly_less():
+    fitting, double, huge = budget_factor(np.array([100_000.0] * 3),
+                                          np.array([100_000.0, 200_000.0, 50_000_000.0]))
+    assert fitting == pytest.approx(1.0)
+    assert 0.99 < double < 1.0
+    assert huge == pytest.approx(0.9)
+    assert huge < double < fitting
+
+
+def test_budget_zero_remaining_is_zero_and_filtered(ref):
+    values, candidate = factors(ref, [{}], [{"remaining_yuan": 0}, {"remaining_yuan": -5}])
+    assert values["budget"][0].tolist() == [0.0, 0.0]
+    assert not candidate.any()
+
+
+def test_budget_need_without_uncommitted_money(ref):
+    values, candidate = factors(ref, [{"uncommitted_yuan": 0}], [{}])
+    assert values["budget"][0, 0] == 0.0
+    assert not candidate[0, 0]
+
+
+# --- region -------------------------------------------------------------------------------
+
+def region(ref, need_region, targets=(), org="310000", **params):
+    values, candidate = factors(ref, [{"region_code": need_region}],
+                                [{"target_region_codes": targets, "org_region_code": org}],
+                                **params)
+    return round(float(values["region"][0, 0]), 4), bool(candidate[0, 0])
+
+
+def test_region_offer_targets_the_county(ref):
+    assert region(ref, "540222", ("540222",), org="440000") == (1.0, True)
+
+
+def test_region_offer_targets_the_prefecture_of_a_county_need(ref):
+    assert region(ref, "540222", ("540200",), org="440000") == (1.0, True)
+
+
+def test_region_offer_targets_another_county_of_the_prefecture(ref):
+    value, candidate = region(ref, "540222", ("540225",), org="440000")
+    assert value == pytest.approx(0.75)
+    assert not candidate  # design §7: aimed at other regions, not a candidate
+    assert region(ref, "540222", ("540225",), org="440000", widen=True) == (0.75, True)
+
+
+def test_region_paired_province_open_offer_county_need_prefecture_pairing(ref):
+    # 上海 is paired with 日喀则市 (prefecture); the need is in 江孜县, a county of it.
+    value, candidate = region(ref, "540222", (), org="310000")
+    assert value == pytest.approx(0.8)
+    assert candidate
+
+
+def test_region_paired_province_offer_aimed_at_the_whole_province(ref):
+    assert region(ref, "540222", ("540000",), org="310000") == (0.8, True)
+
+
+def test_region_county_level_pairing_covers_that_county_only(ref):
+    assert region(ref, "653125", (), org="310000")[0] == pytest.approx(0.8)  # 莎车县
+    assert region(ref, "653124", (), org="310000")[0] == pytest.approx(0.4)  # 泽普县
+
+
+def test_region_same_recipient_province(ref):
+    # 北京 is paired with 拉萨市, not 日喀则市: an open 北京 offer is 0.4 for 江孜县.
+    assert region(ref, "540222", (), org="110000") == (0.4, True)
+    # A 广东 offer aimed at 西藏 as a whole (广东 has no Tibetan pairing here).
+    assert region(ref, "540222", ("540000",), org="440000") == (0.4, True)
+
+
+def test_region_offer_with_no_target_regions_is_open_to_any(ref):
+    value, candidate = region(ref, "540222", (), org="330000")  # 浙江: no pairing here
+    assert candidate
+    assert value == pytest.approx(0.2)
+
+
+def test_region_offer_aimed_elsewhere_is_not_a_candidate(ref):
+    value, candidate = region(ref, "540222", ("653100",), org="310000")
+    assert not candidate
+    assert value == 0.0
+    assert region(ref, "540222", ("653100",), org="310000", widen=True) == (0.0, True)
+
+
+def test_region_bingtuan_division(ref):
+    assert region(ref, "XJBT03", ("XJBT03",), org="330000") == (1.0, True)
+    assert region(ref, "XJBT03", (), org="440000") == (0.8, True)  # 广东 → 第三师
+    assert region(ref, "XJBT03", ("XJBT00",), org="330000") == (0.4, True)
+    assert region(ref, "XJBT03", ("XJBT14",), org="330000")[1] is False
+    # 兵团 is its own recipient unit: an offer for 新疆 does not reach a division.
+    assert region(ref, "XJBT03", ("650000",), org="330000") == (0.0, False)
+    assert region(ref, "653125", ("XJBT00",), org="330000") == (0.0, False)
+
+
+def test_region_unverified_pairing_still_counts(ref):
+    assert region(ref, "XJBT14", (), org="110000") == (0.8, True)
+
+
+def test_region_unknown_need_region(ref):
+    assert region(ref, "999999", (), org="310000") == (0.2, True)
+    assert region(ref, "999999", ("540222",), org="310000")[1] is False
+
+
+# --- text ---------------------------------------------------------------------------------
+
+def text(ref, need: dict, offer: dict, **params) -> float:
+    values, _ = factors(ref, [need], [offer, {"title": "牦牛养殖合作社", "description":
+                                             "支持牧区牦牛养殖和饲草料基地建设。"}], **params)
+    return float(values["text"][0, 0])
+
+
+@pytest.mark.parametrize("tokens", ["char", "jieba", "both"])
+def test_text_finds_related_chinese_titles(ref, tokens):
+    related = text(ref, {"title": "乡村教师培训"}, {"title": "基层教师能力提升"}, tokens=tokens)
+    unrelated = text(ref, {"title": "乡村教师培训"}, {"title": "敬老院供暖改造"}, tokens=tokens)
+    assert related > 0.05
+    assert unrelated == 0.0
+
+
+def test_text_identical_texts(ref):
+    same = {"title": "江孜县乡村教师培训", "description": "组织乡村教师赴内地跟岗研修。"}
+    assert text(ref, same, same) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_text_empty_descriptions(ref):
+    value = text(ref, {"title": "乡村教师培训", "description": ""},
+                 {"title": "乡村教师培训", "description": ""})
+    assert value == pytest.approx(1.0, abs=1e-5)
+    assert text(ref, {"title": "", "description": ""}, {"title": "乡村教师培训"}) == 0.0
+
+
+def test_text_description_adds_to_title(ref):
+    bare = text(ref, {"title": "幼儿园设备配置"}, {"title": "学前教育支持"})
+    described = text(ref, {"title": "幼儿园设备配置", "description": "配置双语绘本和教玩具"},
+                     {"title": "学前教育支持", "description": "捐赠双语绘本和教玩具"})
+    assert described > bare

@@ -1,0 +1,203 @@
+"""Matching service on a real database: filters, candidates both ways, `flask rank`."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from matchmaker.extensions import db
+from matchmaker.models import Match, Pairing
+from matchmaker.scoring import FACTORS
+from matchmaker.services import matching
+from tests import factories
+
+
+@pytest.fixture()
+def orgs(ctx):
+    return {
+        "rikaze": factories.make_org(region_code="540200"),
+        "shanghai": factories.make_org(region_code="310000"),
+        "beijing": factories.make_org(region_code="110000"),
+    }
+
+
+@pytest.fixture()
+def weights_file(app, tmp_path, monkeypatch):
+    path = tmp_path / "scoring_weights.json"
+    monkeypatch.setitem(app.config, "SCORING_WEIGHTS_FILE", str(path))
+    return path
+
+
+def teacher_need(orgs, **kw):
+    values = {"title": "江孜县乡村教师培训", "description": "组织乡村教师开展教学能力培训。",
+              "sector_code": "0104", "region_code": "540222", "budget_yuan": 500_000}
+    values.update(kw)
+    return factories.make_need(orgs["rikaze"], **values)
+
+
+def teacher_offer(orgs, org="shanghai", **kw):
+    values = {"title": "基层教师能力提升", "description": "送教下乡，培训基层教师。"}
+    values.update(kw)
+    return factories.make_offer(orgs[org], **values)
+
+
+def test_reference_has_only_active_pairings(ctx):
+    # The change is never committed: the test's rollback restores the pairings.
+    before = matching.load_reference()
+    assert any(p.recipient_region_code == "540200" and p.supporter_name == "上海市"
+               for p in before.pairings)
+    db.session.execute(update(Pairing).where(Pairing.recipient_region_code == "540200")
+                       .values(active=False))
+    after = matching.load_reference()
+    assert not any(p.recipient_region_code == "540200" for p in after.pairings)
+    assert after.region_by_code["XJBT03"].province_code == "XJBT00"
+
+
+def test_candidates_for_need_shape_and_reasons(orgs):
+    need = teacher_need(orgs)
+    offer = teacher_offer(orgs, budget_yuan=400_000)
+    result = matching.candidates_for_need(need)
+    assert [c["offer_id"] for c in result] == [offer.id]
+    top = result[0]
+    assert set(top["factors"]) == set(FACTORS)
+    assert 0 <= top["score"] <= 1
+    # 上海 is paired with 日喀则市 and, more precisely, with 江孜县 itself.
+    assert top["reasons"][:2] == ["领域一致：教师培训", "对口支援：上海市 → 江孜县"]
+    assert "资金可覆盖需求的 80%" in top["reasons"]
+
+
+def test_hard_filters(orgs):
+    need = teacher_need(orgs)
+    good = teacher_offer(orgs)
+    teacher_offer(orgs, status="draft")
+    teacher_offer(orgs, committed_yuan=1_000_000)  # nothing left
+    suspended = factories.make_org(region_code="310000", status="suspended")
+    factories.make_offer(suspended, title="基层教师能力提升")
+    elsewhere = teacher_offer(orgs, regions=("653100",))
+    rejected = teacher_offer(orgs, title="乡村教师研修")
+    db.session.add(Match(need=need, offer=rejected, status="rejected", amount_yuan=0))
+    db.session.flush()
+    assert [c["offer_id"] for c in matching.candidates_for_need(need)] == [good.id]
+    widened = {c["offer_id"] for c in matching.candidates_for_need(need, widen=True)}
+    assert widened == {good.id, elsewhere.id}  # the rejected pair never comes back
+
+
+def test_unpublished_or_suspended_need_has_no_candidates(orgs):
+    teacher_offer(orgs)
+    assert matching.candidates_for_need(teacher_need(orgs, status="draft")) == []
+    need = teacher_need(orgs)
+    orgs["rikaze"].status = "suspended"
+    db.session.flush()
+    assert matching.candidates_for_need(need) == []
+
+
+def test_candidates_for_offer(orgs):
+    offer = teacher_offer(orgs, regions=("540200",))
+    best = teacher_need(orgs)
+    weaker = teacher_need(orgs, title="拉孜县敬老院供暖改造", sector_code="0801",
+                          region_code="540225", description="")
+    teacher_need(orgs, region_code="653125")  # not in the offer's target regions
+    matched = teacher_need(orgs, title="江孜县教师培训二期")
+    db.session.add(Match(need=matched, offer=offer, status="confirmed", amount_yuan=100_000))
+    db.session.flush()
+    result = matching.candidates_for_offer(offer, limit=5)
+    assert [c["need_id"] for c in result] == [best.id, weaker.id]
+    assert result[0]["score"] > result[1]["score"]
+    assert result[0]["reasons"][0] == "领域一致：教师培训"
+
+
+def test_score_pair_ignores_filters(orgs):
+    need = teacher_need(orgs)
+    offer = teacher_offer(orgs, regions=("653100",))
+    result = matching.score_pair(need, offer)
+    assert result["factors"]["region"] == 0.0
+    assert result["factors"]["sector"] == 1.0
+    assert 0 < result["score"] < 1 and result["reasons"]
+
+
+@pytest.fixture()
+def cli(ctx):
+    return ctx.test_cli_runner()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix, weights_file):
+    assert cli.invoke(args=["demo"]).exit_code == 0
+    out = tmp_path / f"推荐{suffix}"
+    result = cli.invoke(args=["rank", "--top", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "耗时" in result.output and "秒" in result.output
+    if suffix == ".xlsx":
+        sheet = load_workbook(out)["推荐"]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    assert rows[0] == matching.SHEET_HEADER
+    assert rows[0][:5] == ["需求编号", "需求", "供给编号", "供给", "得分"]
+    assert rows[0][-1] == "理由"
+    body = rows[1:]
+    assert len(body) > 40
+    by_need: dict = {}
+    for row in body:
+        by_need.setdefault(row[0], []).append(float(row[4]))
+        assert 0 <= float(row[4]) <= 1
+        assert row[-1]
+    assert all(len(s) <= 3 and s == sorted(s, reverse=True) for s in by_need.values())
+    teachers = [r for r in body if r[1] == "江孜县乡村教师培训"]
+    assert teachers[0][3] == "基层教师能力提升"
+
+
+def test_flask_rank_rejects_other_formats(cli, tmp_path):
+    result = cli.invoke(args=["rank", "--out", str(tmp_path / "x.txt")])
+    assert result.exit_code != 0
+    assert ".xlsx" in result.output
+
+
+def _decisions(orgs, n: int) -> None:
+    """n decisions: coordinators confirm close texts and reject the rest, even where sector
+    and region would say otherwise (so the default weights get them wrong)."""
+    for i in range(n):
+        need = teacher_need(orgs, title=f"需求{i}")
+        offer = teacher_offer(orgs, title=f"供给{i}")
+        close = i % 3 != 0
+        factors = {"sector": 0.7 if close else 1.0, "budget": 0.9,
+                   "region": 0.4 if close else 1.0,
+                   "text": (0.6 + i / 500) if close else (0.05 + i / 500)}
+        db.session.add(Match(need=need, offer=offer, factors=factors,
+                             status="confirmed" if close else "rejected",
+                             amount_yuan=1000 if close else 0))
+    db.session.flush()
+
+
+def test_flask_rank_learn_needs_thirty_decisions(cli, orgs, weights_file):
+    _decisions(orgs, 10)
+    db.session.commit()
+    result = cli.invoke(args=["rank", "--learn"])
+    assert result.exit_code == 0, result.output
+    assert "需要至少 30 条协调员决定（现有 10 条）" in result.output
+    assert not weights_file.exists()
+
+
+def test_flask_rank_learn_adopts_better_weights(cli, orgs, weights_file):
+    _decisions(orgs, 36)
+    db.session.commit()
+    result = cli.invoke(args=["rank", "--learn"])
+    assert result.exit_code == 0, result.output
+    assert "协调员决定 36 条" in result.output
+    assert "文本" in result.output and "准确率" in result.output
+    assert "已采用学习到的权重。" in result.output
+    saved = json.loads(weights_file.read_text(encoding="utf-8"))
+    assert max(saved["weights"], key=saved["weights"].get) == "text"
+    assert saved["accuracy"] > saved["default_accuracy"]
+    assert matching.current_weights() == saved["weights"]
+
+
+def test_current_weights_fall_back_to_config(ctx, weights_file):
+    assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
+    weights_file.write_text("not json", encoding="utf-8")
+    assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
