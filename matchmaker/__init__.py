@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if overrides:
         app.config.update(overrides)
     _ensure_secret_key(app)
+    app.json.ensure_ascii = False  # Chinese text as is in JSON (API contract)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -54,7 +55,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every table known to Alembic and the ORM
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite:///"):
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -87,6 +89,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .api.docs import bp as api_docs_bp
     from .auth.routes import bp as auth_bp
     from .main.routes import bp as main_bp
     from .needs.routes import bp as needs_bp
@@ -94,7 +98,8 @@ def register_blueprints(app: Flask) -> None:
     from .reference.routes import bp as reference_bp
     from .sheets.routes import bp as sheets_bp
 
-    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp):
+    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
+                      api_docs_bp):
         app.register_blueprint(blueprint)
 
 

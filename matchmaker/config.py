@@ -31,6 +31,10 @@ class Config:
     DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
     DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "20"))
     REDIS_URL = os.environ.get("REDIS_URL")  # None: background work runs in-process
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    # Rate-limit counters: Redis when configured (shared by workers), else process memory.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
 
     # Sessions: HttpOnly, SameSite=Lax, ended after 30 idle minutes (等保 2.0).
     SESSION_COOKIE_HTTPONLY = True

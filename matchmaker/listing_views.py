@@ -68,7 +68,12 @@ def recipient_province_choices() -> list[tuple[str, str]]:
 
 def is_matched_party(item) -> bool:
     """Whether the current user's organisation is on the other side of a live match."""
-    org_id = current_user.organisation_id
+    return is_matched_party_for(current_user, item)
+
+
+def is_matched_party_for(user, item) -> bool:
+    """Whether ``user``'s organisation is on the other side of a live match of ``item``."""
+    org_id = user.organisation_id
     if org_id is None:
         return False
     from .models import Need, Offer

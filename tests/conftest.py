@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 
 import pytest
 from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -143,3 +145,14 @@ def post_form(client):
         return client.post(url, data=payload, **kw)
 
     return _post
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Serve the test app (same database as the tests) on 127.0.0.1 and a free port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -143,7 +143,9 @@ def _all_rows() -> list[tuple]:
         if info.name.startswith("test_permissions_"):
             module = importlib.import_module(f"tests.web.{info.name}")
             rows += module.ROUTES + list(getattr(module, "TOKEN_ROUTES", []))
-    return rows
+    from tests.api.test_api_permissions import ROUTES as API_ROUTES
+
+    return rows + API_ROUTES
 
 
 def test_every_route_is_in_the_matrix(app):

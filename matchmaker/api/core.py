@@ -1,0 +1,188 @@
+"""The API blueprint's plumbing: bearer-token auth, the error shape, body validation,
+pagination, and the registry the OpenAPI document is built from."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import csrf, db, limiter
+from ..services import accounts
+from ..services.errors import DomainError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # tokens only: no cookie is ever accepted here, so there is no CSRF to forge
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
+                500: "server_error"}
+STATUS_MESSAGES = {400: "请求格式不正确。", 401: "缺少或无效的访问令牌。", 403: "无权执行此操作。",
+                   404: "资源不存在，或您无权查看。", 405: "不支持该请求方法。",
+                   409: "操作与当前状态冲突。", 413: "请求内容过大。",
+                   415: "请求体须为 JSON（Content-Type: application/json）。",
+                   422: "输入无效。", 429: "请求过于频繁，请稍后再试。", 500: "服务器内部错误。"}
+
+
+def error(status: int, message: str | None = None, fields: dict | None = None):
+    body = {"error": STATUS_CODES.get(status, "error"),
+            "message": message or STATUS_MESSAGES.get(status, "请求失败。"),
+            "fields": fields or {}}
+    return jsonify(body), status
+
+
+def rate_limit_key() -> str:
+    """Counters per token (hashed), falling back to the client address."""
+    auth = request.headers.get("Authorization", "")
+    if auth:
+        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    return "ip:" + (request.remote_addr or "?")
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return error(401)
+    db.session.commit()  # last_used_at
+    g.api_user = user
+    return None
+
+
+@bp.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    db.session.rollback()
+    return error(exc.status, exc.message, exc.fields)
+
+
+def http_error(exc: HTTPException):
+    db.session.rollback()
+    response, status = error(exc.code or 500)
+    if exc.code == 429:
+        response.headers["Retry-After"] = str(_retry_after())
+    return response, status
+
+
+def _retry_after() -> int:
+    """Seconds until the caller's window resets (Flask-Limiter's current limit)."""
+    current = limiter.current_limit
+    return max(1, int(current.reset_at - time.time())) if current else 60
+
+
+# Code-specific app handlers win over class handlers, so register per code (JSON, not HTML).
+bp.register_error_handler(HTTPException, http_error)
+for _code in STATUS_CODES:
+    bp.register_error_handler(_code, http_error)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填。", "extra_forbidden": "不支持的字段。", "int_parsing": "应为整数。",
+    "int_type": "应为整数。", "int_from_float": "应为整数。", "string_type": "应为文本。",
+    "list_type": "应为数组。", "bool_type": "应为 true 或 false。",
+    "date_parsing": "日期格式应为 YYYY-MM-DD。", "date_from_datetime_parsing":
+    "日期格式应为 YYYY-MM-DD。", "date_type": "日期格式应为 YYYY-MM-DD。",
+    "model_type": "应为 JSON 对象。", "json_invalid": "不是有效的 JSON。",
+}
+
+
+def _message(err: dict) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _PYDANTIC_MESSAGES:
+        return _PYDANTIC_MESSAGES[kind]
+    if kind in ("greater_than", "greater_than_equal"):
+        word = "大于" if kind == "greater_than" else "不小于"
+        return f"必须{word} {ctx.get('gt', ctx.get('ge'))}。"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能超过 {ctx.get('le', ctx.get('lt'))}。"
+    if kind in ("string_too_long", "too_long"):
+        return f"最多 {ctx.get('max_length')} {'字' if kind == 'string_too_long' else '项'}。"
+    if kind in ("string_too_short", "too_short"):
+        return "不能为空。"
+    if kind == "literal_error":
+        return f"取值应为 {ctx.get('expected')}。"
+    return "格式不正确。"
+
+
+def body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body validated by ``model``; 415/422 with ``fields`` otherwise."""
+    if not request.is_json:
+        raise _unsupported()
+    raw = request.get_data(cache=True)
+    try:
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as exc:
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "body"
+            fields.setdefault(key, []).append(_message(err))
+        raise DomainError("输入无效：" + "；".join(
+            f"{k} {'、'.join(v)}" for k, v in fields.items()), fields=fields) from None
+
+
+def _unsupported():
+    exc = DomainError(STATUS_MESSAGES[415])
+    exc.status, exc.code = 415, "unsupported_media_type"
+    return exc
+
+
+def page_args() -> tuple[int, int]:
+    """``page`` ≥ 1 and ``per_page`` clamped to 1..100 (default 20)."""
+    def number(name: str, default: int) -> int:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() and int(value) > 0 else default
+
+    return number("page", 1), min(number("per_page", 20), 100)
+
+
+def paginated(stmt, serialise: Callable[[Any], dict]):
+    page, per_page = page_args()
+    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    return jsonify({"items": [serialise(x) for x in result.items], "page": page,
+                    "per_page": per_page, "total": result.total})
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    roles: str
+    body: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    errors: tuple[int, ...]
+    params: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(method: str, path: str, *, summary: str, roles: str = "任何用户",
+          body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
+          status: int = 200, errors: tuple[int, ...] = (),
+          params: tuple[tuple[str, str, str], ...] = ()):
+    """Register a view on the blueprint and describe it for the OpenAPI document."""
+    flask_path = path.replace("{id}", "<int:item_id>")
+    OPERATIONS.append(Operation(method, path, summary, roles, body, response, status,
+                                (401, 429, *errors), params))
+
+    def decorator(view):
+        bp.add_url_rule(flask_path, view_func=view, methods=[method],
+                        endpoint=f"{method.lower()}_{view.__name__}")
+        return view
+
+    return decorator

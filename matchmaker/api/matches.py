@@ -1,0 +1,114 @@
+"""API v1: matches (对接) — coordinators decide, the two organisations act."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import Match, Need, Offer
+from ..permissions import has_role, is_staff
+from ..services import matches, matching, tx
+from ..services.errors import Forbidden, NotFound
+from . import schemas, serialise
+from .core import body, paginated, route
+
+MATCH_PARAMS = (("need_id", "integer", "需求 id"), ("offer_id", "integer", "供给 id"),
+                ("status", "string", "confirmed | accepted | completed | rejected | declined |"
+                 " cancelled"), ("page", "integer", "页码"), ("per_page", "integer", "每页条数"))
+
+
+def _visible_matches():
+    stmt = select(Match)
+    user = g.api_user
+    if not is_staff(user):
+        stmt = stmt.join(Need, Match.need_id == Need.id).join(Offer, Match.offer_id == Offer.id)
+        stmt = stmt.where(or_(Need.organisation_id == user.organisation_id,
+                              Offer.organisation_id == user.organisation_id))
+    return stmt
+
+
+def _load(match_id: int) -> Match:
+    match = db.session.scalar(_visible_matches().where(Match.id == match_id))
+    if match is None:
+        raise NotFound("对接记录不存在，或您无权查看。")
+    return match
+
+
+@route("GET", "/matches", summary="对接列表（协调员看全部；单位看本单位参与的）",
+       roles="协调员；对接双方单位", response=schemas.page_of(schemas.MatchOut),
+       params=MATCH_PARAMS)
+def matches_list():
+    stmt = _visible_matches()
+    for name in ("need_id", "offer_id"):
+        value = request.args.get(name, "")
+        if value.isdigit():
+            stmt = stmt.where(getattr(Match, name) == int(value))
+    if request.args.get("status"):
+        stmt = stmt.where(Match.status == request.args["status"])
+    return paginated(stmt.order_by(Match.id.desc()), serialise.match)
+
+
+@route("POST", "/matches", summary="确认或否决一对需求与供给", roles="协调员",
+       body=schemas.MatchCreate, response=schemas.MatchOut, status=201,
+       errors=(403, 409, 415, 422))
+def matches_create():
+    values = body(schemas.MatchCreate)
+    if not has_role(g.api_user, "coordinator"):
+        raise Forbidden("只有协调员可以确认或否决对接。")
+    need, offer = db.session.get(Need, values.need_id), db.session.get(Offer, values.offer_id)
+    scored = {}
+    if need is not None and offer is not None:
+        scored = matching.score_pair(need, offer)
+    decision = matches.Decision(
+        need_id=values.need_id, offer_id=values.offer_id, status=values.status,
+        amount_yuan=values.amount_yuan, note=values.note, score=scored.get("score"),
+        factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
+    match = tx.run(lambda: matches.decide(decision, by=g.api_user, ip=request.remote_addr))
+    return jsonify(serialise.match(match)), 201
+
+
+@route("GET", "/matches/{id}", summary="对接详情", roles="协调员；对接双方单位",
+       response=schemas.MatchOut, errors=(404,))
+def matches_get(item_id: int):
+    return jsonify(serialise.match(_load(item_id)))
+
+
+def _act(item_id: int, action):
+    _load(item_id)  # 404 for those who cannot see it
+    match = tx.run(lambda: action(item_id))
+    return jsonify(serialise.match(match))
+
+
+@route("POST", "/matches/{id}/accept", summary="接受对接（双方都接受后为 accepted）",
+       roles="需求方或供给方单位", response=schemas.MatchOut, errors=(403, 404, 409))
+def matches_accept(item_id: int):
+    return _act(item_id, lambda i: matches.accept(i, by=g.api_user, ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/decline", summary="谢绝对接（双方都接受前）",
+       roles="需求方或供给方单位", body=schemas.MatchNote, response=schemas.MatchOut,
+       errors=(403, 404, 409, 422))
+def matches_decline(item_id: int):
+    note = body(schemas.MatchNote).note if request.get_data() else ""
+    return _act(item_id, lambda i: matches.decline(i, by=g.api_user, note=note,
+                                                   ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/complete", summary="报告项目完成", roles="需求方单位",
+       body=schemas.MatchComplete, response=schemas.MatchOut,
+       errors=(403, 404, 409, 415, 422))
+def matches_complete(item_id: int):
+    values = body(schemas.MatchComplete)
+    return _act(item_id, lambda i: matches.complete(
+        i, by=g.api_user, completed_on=values.completed_on,
+        delivered_yuan=values.delivered_yuan, result_text=values.result_text,
+        ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/cancel", summary="撤销对接，释放资金", roles="协调员",
+       body=schemas.MatchNote, response=schemas.MatchOut, errors=(403, 404, 409, 422))
+def matches_cancel(item_id: int):
+    note = body(schemas.MatchNote).note if request.get_data() else ""
+    return _act(item_id, lambda i: matches.cancel(i, by=g.api_user, note=note,
+                                                  ip=request.remote_addr))

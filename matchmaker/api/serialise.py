@@ -1,0 +1,48 @@
+"""Model → JSON dicts for API v1 (fields as the contract names them)."""
+
+from __future__ import annotations
+
+from flask import g
+
+from ..listing_views import is_matched_party_for
+from ..models import Match, Need, Offer
+from ..permissions import can_see_contact
+
+
+def _item(item, user) -> dict:
+    show = can_see_contact(user, item, matched=is_matched_party_for(user, item))
+    return {
+        "id": item.id, "title": item.title, "description": item.description,
+        "budget_yuan": item.budget_yuan, "committed_yuan": item.committed_yuan,
+        "start_date": item.start_date.isoformat() if item.start_date else None,
+        "end_date": item.end_date.isoformat() if item.end_date else None,
+        "status": item.status, "organisation_id": item.organisation_id,
+        "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+        "contact_name": item.contact_name if show else None,
+        "contact_phone": item.contact_phone if show else None,
+    }
+
+
+def need(item: Need) -> dict:
+    return {**_item(item, g.api_user), "sector_code": item.sector_code,
+            "region_code": item.region_code, "beneficiaries": item.beneficiaries,
+            "uncommitted_yuan": item.uncommitted_yuan}
+
+
+def offer(item: Offer) -> dict:
+    return {**_item(item, g.api_user), "sector_codes": item.sector_codes,
+            "target_region_codes": item.target_region_codes,
+            "remaining_yuan": item.remaining_yuan}
+
+
+def match(item: Match) -> dict:
+    return {
+        "id": item.id, "need_id": item.need_id, "offer_id": item.offer_id,
+        "amount_yuan": item.amount_yuan, "score": item.score,
+        "factors": item.factors or {}, "reasons": item.reasons or [], "status": item.status,
+        "note": item.note, "need_accepted": item.need_accepted_at is not None,
+        "offer_accepted": item.offer_accepted_at is not None,
+        "completed_on": item.completed_on.isoformat() if item.completed_on else None,
+        "delivered_yuan": item.delivered_yuan, "result_text": item.result_text,
+        "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+    }
