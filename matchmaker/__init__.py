@@ -93,13 +93,14 @@ def register_blueprints(app: Flask) -> None:
     from .api.docs import bp as api_docs_bp
     from .auth.routes import bp as auth_bp
     from .main.routes import bp as main_bp
+    from .matches.routes import bp as matches_bp
     from .needs.routes import bp as needs_bp
     from .offers.routes import bp as offers_bp
     from .reference.routes import bp as reference_bp
     from .sheets.routes import bp as sheets_bp
 
     for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
-                      api_docs_bp):
+                      api_docs_bp, matches_bp):
         app.register_blueprint(blueprint)
 
 

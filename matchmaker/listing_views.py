@@ -15,7 +15,13 @@ from .extensions import db
 from .models import Match, Organisation, Region, Sector
 from .models.matches import LIVE_STATUSES
 from .models.regions import RECIPIENT_PROVINCES
-from .permissions import can_change_status, can_edit_item, can_see_contact, can_view_item
+from .permissions import (
+    can_change_status,
+    can_edit_item,
+    can_see_candidates,
+    can_see_contact,
+    can_view_item,
+)
 from .services import listing
 from .services.browse import SORTS, Filters, browse
 from .services.errors import DomainError
@@ -104,7 +110,8 @@ def detail_page(model, item_id: int, template: str):
     show_contact = can_see_contact(current_user, item, matched=is_matched_party(item))
     return render_template(template, item=item, show_contact=show_contact,
                            can_edit=can_edit_item(current_user, item),
-                           can_change_status=can_change_status(current_user, item))
+                           can_change_status=can_change_status(current_user, item),
+                           can_candidates=can_see_candidates(current_user, item))
 
 
 def change_status(model, item_id: int, endpoint: str):

@@ -46,6 +46,32 @@ def can_change_status(user: Any, item: Any) -> bool:
     return has_role(user, "coordinator") and item.status != "draft"
 
 
+def can_view_match(user: Any, match: Any) -> bool:
+    """Coordinators and admins, and the two organisations of the match."""
+    if is_staff(user):
+        return True
+    org_id = getattr(user, "organisation_id", None)
+    return org_id is not None and org_id in (match.need.organisation_id,
+                                             match.offer.organisation_id)
+
+
+def can_see_candidates(user: Any, item: Any) -> bool:
+    """Ranked candidates of a need/offer: coordinators and the owning organisation."""
+    return has_role(user, "coordinator") or same_org(user, item)
+
+
+def can_answer_match(user: Any, match: Any) -> bool:
+    """Accept or decline: users of the need's organisation (recipients) or of the offer's
+    organisation (supporters)."""
+    org_id = getattr(user, "organisation_id", None)
+    return (has_role(user, "recipient") and org_id == match.need.organisation_id) or (
+        has_role(user, "supporter") and org_id == match.offer.organisation_id)
+
+
+def can_decide_matches(user: Any) -> bool:
+    return has_role(user, "coordinator")
+
+
 def can_post_need(user: Any) -> bool:
     return has_role(user, "recipient") and user.organisation_id is not None
 

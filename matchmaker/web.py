@@ -10,12 +10,14 @@ from flask_login import current_user
 
 from .models.users import ROLES
 from .permissions import has_role
+from .services.audit_log import ACTION_LABELS
 
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
 NAV_ITEMS = [
     ("首页", "main.home", ("recipient", "supporter", "coordinator", "admin")),
     ("需求清单", "needs.index", ("recipient", "supporter", "coordinator", "admin")),
     ("供给清单", "offers.index", ("recipient", "supporter", "coordinator", "admin")),
+    ("对接", "matches.index", ("recipient", "supporter", "coordinator", "admin")),
     ("对口支援关系", "reference.pairings", ("recipient", "supporter", "coordinator", "admin")),
     ("领域分类", "reference.sectors", ("recipient", "supporter", "coordinator", "admin")),
     ("地区", "reference.regions", ("coordinator", "admin")),
@@ -80,4 +82,5 @@ def register(app: Flask) -> None:
         return {"nav_items": items, "role_labels": ROLES}
 
     app.add_template_filter(format_wan, "wan")
+    app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
     app.add_template_filter(lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "", "datetime")

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Match, Need, Offer, User
 from ..models.base import utcnow
 from ..models.matches import LIVE_STATUSES
+from ..permissions import can_answer_match
 from . import audit
 from .errors import Conflict, DomainError, Forbidden, NotFound
 from .listing import wan_text
@@ -98,11 +99,9 @@ def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
 
 def side_of(user: User, match: Match) -> str | None:
     """'need' or 'offer' when ``user`` acts for that side of ``match``, else None."""
-    if user.role == "recipient" and user.organisation_id == match.need.organisation_id:
-        return "need"
-    if user.role == "supporter" and user.organisation_id == match.offer.organisation_id:
-        return "offer"
-    return None
+    if not can_answer_match(user, match):
+        return None
+    return "need" if user.role == "recipient" else "offer"
 
 
 def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -> Match:

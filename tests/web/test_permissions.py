@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Pairing
+from matchmaker.services import matches, tx
 from tests import factories
 
 ALL = ("recipient", "supporter", "coordinator", "admin")
@@ -58,6 +59,24 @@ ROUTES = [
      _own_only("recipient"), None, False),
     ("needs.delete", "POST", lambda o: f"/needs/{o['need_draft']}/delete",
      _own_only("recipient"), {}, False),
+    ("matches.index", "GET", "/matches", ALL, None, False),
+    ("matches.for_need", "GET", lambda o: f"/matches/need/{o['need']}",
+     ("recipient", "coordinator"), None, False),
+    ("matches.for_offer", "GET", lambda o: f"/matches/offer/{o['offer']}",
+     ("supporter", "coordinator"), None, False),
+    ("matches.confirm", "POST", "/matches/confirm", ("coordinator",),
+     {"need_id": "0", "offer_id": "0", "amount_wan": "1"}, False),
+    ("matches.reject", "POST", "/matches/reject", ("coordinator",),
+     {"need_id": "0", "offer_id": "0", "note": "x"}, False),
+    ("matches.detail", "GET", lambda o: f"/matches/{o['match']}", ALL, None, False),
+    ("matches.accept", "POST", lambda o: f"/matches/{o['match']}/accept",
+     ("recipient", "supporter"), {}, False),
+    ("matches.decline", "POST", lambda o: f"/matches/{o['match']}/decline",
+     ("recipient", "supporter"), {}, False),
+    ("matches.cancel", "POST", lambda o: f"/matches/{o['match']}/cancel", ("coordinator",),
+     {}, False),
+    ("matches.complete", "POST", lambda o: f"/matches/{o['match']}/complete", ("recipient",),
+     {"completed_on": "2027-01-01", "delivered_wan": "1"}, False),
     ("offers.index", "GET", "/offers", ALL, None, False),
     ("offers.detail", "GET", lambda o: f"/offers/{o['offer']}", ALL, None, False),
     ("offers.detail", "GET", lambda o: f"/offers/{o['offer_draft']}", _own_only("supporter"),
@@ -101,7 +120,10 @@ def objs(users):
         "offer": factories.make_offer(supporter_org).id,
         "offer_draft": factories.make_offer(supporter_org, status="draft").id,
     }
+    pair = matches.Decision(factories.make_need(recipient_org).id,
+                            factories.make_offer(supporter_org).id, "confirmed", 1000)
     db.session.commit()
+    made["match"] = tx.run(lambda: matches.decide(pair, by=users["coordinator"])).id
     return made
 
 

@@ -1,0 +1,38 @@
+"""Forms of the coordinator pages and the match actions."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ConfirmForm(FlaskForm):
+    need_id = HiddenField(validators=[DataRequired()])
+    offer_id = HiddenField(validators=[DataRequired()])
+    amount_wan = StringField("对接金额（万元）", validators=[DataRequired("请填写对接金额。"),
+                                                        Length(max=20)])
+    note = TextAreaField("说明", validators=[Length(max=2000, message="说明最多 2000 字。")])
+    submit = SubmitField("确认对接")
+
+
+class RejectForm(FlaskForm):
+    need_id = HiddenField(validators=[DataRequired()])
+    offer_id = HiddenField(validators=[DataRequired()])
+    note = StringField("否决理由", validators=[DataRequired("请填写否决理由。"),
+                                            Length(max=500, message="理由最多 500 字。")])
+    submit = SubmitField("否决")
+
+
+class NoteForm(FlaskForm):
+    """Accept, decline and cancel: an optional note (a reason, for decline and cancel)."""
+
+    note = StringField("理由", validators=[Optional(), Length(max=500, message="最多 500 字。")])
+    submit = SubmitField("提交")
+
+
+class CompleteForm(FlaskForm):
+    completed_on = StringField("完成日期", validators=[DataRequired("请填写完成日期。"),
+                                                   Length(max=20)])
+    delivered_wan = StringField("实际到位资金（万元）", validators=[
+        DataRequired("请填写实际到位资金。"), Length(max=20)])
+    result_text = TextAreaField("实施成效", validators=[Length(max=5000)])
+    submit = SubmitField("报告完成")

@@ -1,0 +1,24 @@
+"""Reading the audit log (the history shown on a record's page)."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, select
+
+from ..extensions import db
+from ..models import AuditEvent
+
+ACTION_LABELS = {
+    "match.confirmed": "协调员确认对接", "match.rejected": "协调员否决", "match.accept":
+    "一方接受", "match.accepted": "双方均已接受", "match.declined": "一方谢绝",
+    "match.completed": "报告完成", "match.cancelled": "协调员撤销",
+}
+
+
+def for_entity(obj) -> list[AuditEvent]:
+    """Events about ``obj``, oldest first."""
+    identity = "/".join(str(p) for p in inspect(obj).identity)
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == type(obj).__name__,
+                                 AuditEvent.entity_id == identity)
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    ).all()

@@ -1,0 +1,79 @@
+"""What the coordinator's candidate pages show: ranked pairs with the rows behind them,
+filtered by sector, province and minimum score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Need, Offer, Region
+from . import matching
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    sector: str = ""  # parent or child code: the candidate must have a sector under it
+    province: str = ""  # recipient province (needs) / supporter province (offers)
+    min_score: float = 0.0
+    widen: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> CandidateFilters:
+        try:
+            min_score = min(max(float(args.get("min_score", "0") or 0), 0.0), 1.0)
+        except ValueError:
+            min_score = 0.0
+        return cls(sector="".join(c for c in args.get("sector", "") if c.isdigit())[:8],
+                   province=args.get("province", "")[:12], min_score=min_score,
+                   widen=args.get("widen") == "1")
+
+
+def default_amount(need: Need, offer: Offer) -> int:
+    """The smaller of the need's uncommitted and the offer's remaining money."""
+    return max(0, min(need.uncommitted_yuan, offer.remaining_yuan))
+
+
+def _province(code: str | None) -> str | None:
+    region = db.session.get(Region, code) if code else None
+    return region.province_code if region else None
+
+
+def for_need(need: Need, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
+    """Ranked offers for ``need`` with their Offer rows, filtered."""
+    found = matching.candidates_for_need(need, limit=200, widen=f.widen)
+    offers = {o.id: o for o in db.session.scalars(
+        select(Offer).where(Offer.id.in_([c["offer_id"] for c in found])))}
+    rows = []
+    for c in found:
+        offer = offers[c["offer_id"]]
+        if c["score"] < f.min_score:
+            continue
+        if f.sector and not any(code.startswith(f.sector) for code in offer.sector_codes):
+            continue
+        if f.province and _province(offer.organisation.region_code) != f.province:
+            continue
+        rows.append({**c, "offer": offer, "need": need,
+                     "default_amount": default_amount(need, offer)})
+    return rows[:limit]
+
+
+def for_offer(offer: Offer, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
+    """Ranked needs for ``offer`` with their Need rows, filtered."""
+    found = matching.candidates_for_offer(offer, limit=200, widen=f.widen)
+    needs = {n.id: n for n in db.session.scalars(
+        select(Need).where(Need.id.in_([c["need_id"] for c in found])))}
+    rows = []
+    for c in found:
+        need = needs[c["need_id"]]
+        if c["score"] < f.min_score:
+            continue
+        if f.sector and not need.sector_code.startswith(f.sector):
+            continue
+        if f.province and need.region.province_code != f.province:
+            continue
+        rows.append({**c, "need": need, "offer": offer,
+                     "default_amount": default_amount(need, offer)})
+    return rows[:limit]

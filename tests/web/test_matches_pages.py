@@ -1,0 +1,116 @@
+"""对接 pages: candidates, confirm/reject, the match page and both sides' actions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from matchmaker.extensions import db
+from matchmaker.models import Match, Offer
+from tests import factories
+from tests.conftest import login
+
+
+def _pair(users):
+    need = factories.make_need(users["recipient"].organisation, title="江孜县乡村教师培训",
+                               region_code="540222", sector_code="0104", budget_yuan=350_000)
+    offer = factories.make_offer(users["supporter"].organisation, title="基层教师能力提升",
+                                 sectors=("0104",), regions=("540222",), budget_yuan=600_000)
+    db.session.commit()
+    return need, offer
+
+
+def test_coordinator_sees_ranked_candidates_with_reasons(client, login_as, users):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    html = client.get(f"/matches/need/{need.id}").get_data(as_text=True)
+    assert "基层教师能力提升" in html and "确认对接" in html
+    assert "<meter" in html and "领域一致" in html
+    assert 'value="35"' in html  # default amount: the smaller of need and offer money
+    reverse = client.get(f"/matches/offer/{offer.id}").get_data(as_text=True)
+    assert "江孜县乡村教师培训" in reverse
+
+
+def test_owner_sees_candidates_without_decision_buttons(client, login_as, users):
+    need, _ = _pair(users)
+    login_as("recipient")
+    html = client.get(f"/matches/need/{need.id}").get_data(as_text=True)
+    assert "基层教师能力提升" in html and "确认对接" not in html
+
+
+def test_min_score_filter(client, login_as, users):
+    need, _ = _pair(users)
+    login_as("coordinator")
+    html = client.get(f"/matches/need/{need.id}?min_score=1").get_data(as_text=True)
+    assert "基层教师能力提升" not in html and "暂无符合条件的推荐" in html
+
+
+def test_confirm_then_both_accept_then_complete(client, login_as, users, post_form):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    response = post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                              "amount_wan": "30", "note": "首批",
+                                              "back": page}, page=page)
+    assert response.status_code == 302
+    match = db.session.scalar(select(Match))
+    assert match.amount_yuan == 300_000 and match.score is not None
+    detail = f"/matches/{match.id}"
+    post_form("/logout", page="/home")
+
+    login_as("recipient")
+    assert "接受对接" in client.get(detail).get_data(as_text=True)
+    post_form(f"{detail}/accept", page=detail)
+    post_form("/logout", page="/home")
+    login_as("supporter")
+    post_form(f"{detail}/accept", page=detail)
+    db.session.expire_all()
+    assert db.session.get(Match, match.id).status == "accepted"
+    post_form("/logout", page="/home")
+
+    login_as("recipient")
+    post_form(f"{detail}/complete", {"completed_on": "2027-06-30", "delivered_wan": "29.5",
+                                     "result_text": "培训教师 118 名"}, page=detail)
+    db.session.expire_all()
+    done = db.session.get(Match, match.id)
+    assert done.status == "completed" and done.delivered_yuan == 295_000
+    html = client.get(detail).get_data(as_text=True)
+    assert "报告完成" in html and "双方均已接受" in html
+
+
+def test_overspending_confirmation_is_refused_with_a_message(client, login_as, users,
+                                                             post_form):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    response = post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                              "amount_wan": "80", "back": page}, page=page)
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "剩余资金不足" in html or "超过需求尚未落实" in html
+    assert db.session.scalar(select(func.count(Match.id))) == 0
+    assert db.session.get(Offer, offer.id).committed_yuan == 0
+
+
+def test_reject_removes_the_pair_from_candidates(client, login_as, users, post_form):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    post_form("/matches/reject", {"need_id": need.id, "offer_id": offer.id,
+                                  "note": "领域不符", "back": page}, page=page)
+    assert db.session.scalar(select(Match.status)) == "rejected"
+    assert "基层教师能力提升" not in client.get(page).get_data(as_text=True)
+
+
+def test_outsiders_cannot_see_a_match(client, users, post_form, login_as):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                   "amount_wan": "10", "back": page}, page=page)
+    match_id = db.session.scalar(select(Match.id))
+    post_form("/logout", page="/home")
+    outsider = factories.make_user("supporter")
+    db.session.commit()
+    login(client, outsider.email)
+    assert client.get(f"/matches/{match_id}").status_code == 404
+    assert "基层教师能力提升" not in client.get("/matches").get_data(as_text=True)
