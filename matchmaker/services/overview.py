@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Match, Need, Offer, Organisation, Pairing, Region, User
 from ..models.matches import LIVE_STATUSES
+from . import queue
 
 
 def _totals(model, *where) -> dict[str, int]:
@@ -40,6 +41,8 @@ def home_summary(user: User) -> dict:
                                  model.status == "published"),
             "drafts": _totals(model, model.organisation_id == org_id, model.status == "draft"),
             "items": organisation_items(model, org_id) if org_id else [],
+            "awaiting": queue.awaiting_answer(org_id, user.role) if org_id else [],
+            "matches": queue.organisation_matches(org_id) if org_id else [],
         }
     summary = {
         "needs": _totals(Need, Need.status == "published"),
@@ -55,6 +58,10 @@ def home_summary(user: User) -> dict:
             ).all()
         ),
     }
+    if user.role == "coordinator":
+        summary["stale_needs"] = queue.stale_needs()
+        summary["waiting_matches"] = queue.waiting_matches()
+        summary["offers_with_money"] = queue.offers_with_money(limit=10)
     if user.role == "admin":
         summary["users"] = db.session.scalar(select(func.count(User.id)))
         summary["unverified_pairings"] = db.session.scalar(

@@ -1,0 +1,43 @@
+"""The coordinator's work queue and the organisations' waiting matches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from matchmaker.extensions import db
+from matchmaker.models import Match
+from matchmaker.models.base import utcnow
+from matchmaker.services import matches, queue, tx
+from tests import factories
+
+
+def test_work_queue_lists_what_needs_attention(ctx, users, client, login_as):
+    r_org, s_org = users["recipient"].organisation, users["supporter"].organisation
+    old = factories.make_need(r_org, title="久未落实的需求")
+    old.published_at = utcnow() - timedelta(days=20)
+    factories.make_need(r_org, title="新需求")
+    offer = factories.make_offer(s_org, title="尚有资金的供给")
+    db.session.commit()
+    match = tx.run(lambda: matches.decide(matches.Decision(old.id, offer.id, "confirmed",
+                                                           1000), by=users["coordinator"]))
+    assert [n.title for n in queue.stale_needs()] == []  # money committed now
+    db.session.get(Match, match.id).created_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    assert [m.id for m in queue.waiting_matches()] == [match.id]
+    assert queue.awaiting_answer(r_org.id, "recipient")[0].id == match.id
+    tx.run(lambda: matches.accept(match.id, by=users["recipient"]))
+    assert queue.awaiting_answer(r_org.id, "recipient") == []
+    assert queue.awaiting_answer(s_org.id, "supporter")[0].id == match.id
+
+    login_as("coordinator")
+    html = client.get("/home").get_data(as_text=True)
+    assert "工作队列" in html and "尚有资金的供给" in html and f"#{match.id}" in html
+
+
+def test_stale_needs_are_listed_oldest_first(ctx, users):
+    org = users["recipient"].organisation
+    for days, title in ((30, "三十天"), (15, "十五天"), (3, "三天")):
+        need = factories.make_need(org, title=title)
+        need.published_at = utcnow() - timedelta(days=days)
+    db.session.commit()
+    assert [n.title for n in queue.stale_needs()] == ["三十天", "十五天"]
