@@ -17,7 +17,7 @@ from ..permissions import (
     can_view_match,
     is_staff,
 )
-from ..services import audit_log, candidates, matches, matching, tx
+from ..services import audit_log, candidates, matches, matching, plans, tx
 from ..services.errors import DomainError
 from ..services.listing import parse_date, parse_wan
 from ..web import client_ip
@@ -196,3 +196,38 @@ def complete(item_id: int):
     else:
         flash("已报告完成。", "success")
     return redirect(url_for("matches.detail", item_id=item_id))
+
+
+@bp.get("/plan")
+@login_required
+def plan():
+    if not can_decide_matches(current_user):
+        abort(403)
+    province = request.args.get("province", "")[:12]
+    sector = "".join(c for c in request.args.get("sector", "") if c.isdigit())[:8]
+    rows = plans.suggest(province=province, sector=sector) if request.args.get("run") else None
+    return render_template("matches/plan.html", rows=rows, province=province, sector=sector,
+                           sectors=lv.sector_choices(blank="全部领域"))
+
+
+@bp.post("/plan/confirm")
+@login_required
+def plan_confirm():
+    if not can_decide_matches(current_user):
+        abort(403)
+    form = request.form
+    chosen = set(form.getlist("include"))
+    try:
+        rows = [(int(n), int(o), parse_wan(a)) for k, (n, o, a) in enumerate(zip(
+            form.getlist("need_id"), form.getlist("offer_id"), form.getlist("amount_wan"),
+            strict=True)) if str(k) in chosen]
+        created = tx.run(lambda: plans.confirm_all(rows, by=current_user, ip=client_ip()))
+    except ValueError as exc:
+        flash(f"金额有误：{exc}", "danger")
+    except DomainError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(f"已按建议方案确认 {len(created)} 项对接。", "success")
+        return redirect(url_for("matches.index", status="confirmed"))
+    return redirect(request.referrer if (request.referrer or "").startswith(
+        request.host_url) else url_for("matches.plan"))

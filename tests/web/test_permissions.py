@@ -68,6 +68,8 @@ ROUTES = [
      {"need_id": "0", "offer_id": "0", "amount_wan": "1"}, False),
     ("matches.reject", "POST", "/matches/reject", ("coordinator",),
      {"need_id": "0", "offer_id": "0", "note": "x"}, False),
+    ("matches.plan", "GET", "/matches/plan?run=1", ("coordinator",), None, False),
+    ("matches.plan_confirm", "POST", "/matches/plan/confirm", ("coordinator",), {}, False),
     ("matches.detail", "GET", lambda o: f"/matches/{o['match']}", ALL, None, False),
     ("matches.accept", "POST", lambda o: f"/matches/{o['match']}/accept",
      ("recipient", "supporter"), {}, False),
