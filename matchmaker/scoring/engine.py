@@ -180,8 +180,9 @@ class MatchScorer:
              exclude: tuple[np.ndarray, np.ndarray] | None = None) -> Ranking:
         """The ``top_k`` candidate offers of every need, computed block by block.
 
-        Needs are grouped by region, so each group is scored only against the offers that
-        pass the region filter; no all-pairs matrix is ever held.
+        Needs are grouped by prefecture (or 兵团 division), so each group is scored only
+        against the offers that pass the region filter for one of its regions, in blocks of
+        at most ``block_elements`` pairs; no all-pairs matrix is ever held.
 
         Parameters
         ----------

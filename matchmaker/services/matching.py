@@ -124,6 +124,11 @@ def current_weights() -> dict[str, float]:
     return dict(current_app.config.get("SCORING_WEIGHTS") or DEFAULT_WEIGHTS)
 
 
+def plan_scorer(widen: bool = False) -> MatchScorer:
+    """An unfitted scorer with the current weights and reference data (for 建议方案)."""
+    return _scorer(load_reference(), widen)
+
+
 def _scorer(reference: Reference, widen: bool) -> MatchScorer:
     return MatchScorer(reference, weights=current_weights(), widen=widen,
                        tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"))
