@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .models.users import ROLES
 from .permissions import has_role
+from .services import notify
 from .services.audit_log import ACTION_LABELS
 
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
@@ -79,7 +80,8 @@ def register(app: Flask) -> None:
                 for label, endpoint, roles in NAV_ITEMS
                 if has_role(current_user, *roles)
             ]
-        return {"nav_items": items, "role_labels": ROLES}
+        unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
+        return {"nav_items": items, "role_labels": ROLES, "unread_count": unread}
 
     app.add_template_filter(format_wan, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")

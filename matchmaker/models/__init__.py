@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
+from .notifications import Notification
 from .offers import Offer
 from .organisations import Organisation
 from .regions import Pairing, Region
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Match",
     "Need",
+    "Notification",
     "Offer",
     "Organisation",
     "Pairing",

@@ -15,7 +15,7 @@ from ..models import Match, Need, Offer, User
 from ..models.base import utcnow
 from ..models.matches import LIVE_STATUSES
 from ..permissions import can_answer_match
-from . import audit
+from . import audit, notify
 from .errors import Conflict, DomainError, Forbidden, NotFound
 from .listing import wan_text
 
@@ -94,6 +94,7 @@ def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
     audit.record(f"match.{d.status}", user=by, entity=match, ip=ip, changes={
         "need_id": [None, need.id], "offer_id": [None, offer.id],
         "amount_yuan": [None, match.amount_yuan], "status": [None, d.status]})
+    notify.match_event(match, d.status)
     return match
 
 
@@ -116,6 +117,7 @@ def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -
     db.session.flush()
     audit.record(f"match.{to}", user=by, entity=match, ip=ip,
                  changes={"status": [before, to]} | {k: [None, v] for k, v in changes.items()})
+    notify.match_event(match, to)
     return match
 
 

@@ -160,3 +160,18 @@ def test_twenty_simultaneous_confirmations_never_overspend(app, ctx, users):
     live_total = db.session.scalar(select(func.sum(Match.amount_yuan)).where(
         Match.offer_id == offer_id, Match.status == "confirmed"))
     assert live_total == 1_000_000
+
+
+def test_both_organisations_are_notified(pair, users, client, login_as):
+    from matchmaker.services import notify
+
+    match = _confirm(pair, users)
+    assert notify.unread_count(users["recipient"]) == 1
+    assert notify.unread_count(users["supporter"]) == 1
+    assert notify.unread_count(users["coordinator"]) == 0
+    tx.run(lambda: matches.decline(match.id, by=users["supporter"], note="另有安排"))
+    assert notify.unread_count(users["coordinator"]) == 1
+    login_as("recipient")
+    html = client.get("/home").get_data(as_text=True)
+    assert 'data-testid="notifications">通知 <span class="badge text-bg-warning">2</span>' in html
+    assert "请接受或谢绝" in client.get("/notifications").get_data(as_text=True)

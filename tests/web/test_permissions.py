@@ -37,6 +37,8 @@ ROUTES = [
     ("main.healthz", "GET", "/healthz", PUBLIC, None, False),
     ("auth.login", "GET", "/login", PUBLIC, None, False),
     ("main.home", "GET", "/home", ALL, None, False),
+    ("main.notifications", "GET", "/notifications", ALL, None, False),
+    ("main.notifications_read", "POST", "/notifications/read", ALL, {}, False),
     ("auth.profile", "GET", "/profile", ALL, None, False),
     ("auth.logout", "POST", "/logout", ALL, {}, False),
     ("auth.change_password", "POST", "/profile/password", ALL, {}, False),
