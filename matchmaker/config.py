@@ -52,6 +52,13 @@ class Config:
 
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
+    # Notification e-mail: sent only when SMTP_HOST is set.
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
 
     # Scoring (issue 4): default factor weights (a weighted sum; normalised to sum 1),

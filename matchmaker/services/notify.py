@@ -9,12 +9,17 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import Match, Notification, User
 from ..models.base import utcnow
+from . import mailer
 from .listing import wan_text
 
 
 def to_users(users: Iterable[User], text: str, link: str = "") -> None:
-    for user in {u.id: u for u in users if u.active}.values():
+    """A notification for each active user, and an e-mail when SMTP is configured."""
+    recipients = list({u.id: u for u in users if u.active}.values())
+    for user in recipients:
         db.session.add(Notification(user_id=user.id, text=text[:500], link=link[:200]))
+    mailer.queue(db.session(), [u.email for u in recipients], "援藏援疆项目对接平台通知",
+                 f"{text}\n\n详情：{link}\n（请登录平台查看；本邮件由系统发送。）")
 
 
 def _org_users(*organisation_ids: int) -> list[User]:
