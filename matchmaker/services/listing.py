@@ -174,3 +174,38 @@ def raise_if(errors: Errors) -> None:
     if errors:
         message = "；".join(m for messages in errors.values() for m in messages)
         raise DomainError(message, fields=errors)
+
+
+def create_item(model, org: Organisation, columns: dict[str, Any], *, by: User | None,
+                status: str, ip: str | None, audit_values: dict[str, Any], relate=None):
+    """Create a need or offer for ``org`` (published only when the organisation may
+    publish), with ``relate(item)`` setting relationships, and record it."""
+    if status == "published":
+        ensure_can_publish(org)
+    item = model(organisation=org, committed_yuan=0, status=status, created_by_id=by and by.id,
+                 published_at=utcnow() if status == "published" else None, **columns)
+    if relate is not None:
+        relate(item)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(f"{model.__name__.lower()}.create", user=by, entity=item, ip=ip,
+                 organisation_id=org.id,
+                 changes={k: [None, v] for k, v in audit_values.items()} | {
+                     "status": [None, status]})
+    return item
+
+
+def check_budget(item: Any, budget_yuan: int, label: str) -> None:
+    """A budget may not fall below the money already committed to matches."""
+    if budget_yuan < item.committed_yuan:
+        committed = wan_text(item.committed_yuan)
+        raise_if({"budget_wan": [f"{label}不能少于已承诺的 {committed} 万元。"]})
+
+
+def record_update(item: Any, changes: dict, *, by: User | None, ip: str | None) -> dict:
+    """Record an edit of a need or offer (when anything changed)."""
+    if changes:
+        audit.record(f"{type(item).__name__.lower()}.update", user=by, entity=item, ip=ip,
+                     organisation_id=item.organisation_id, changes=changes)
+        db.session.flush()
+    return changes

@@ -6,19 +6,18 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from ..extensions import db
 from ..models import Need, Organisation, User
-from ..models.base import utcnow
 from . import audit
 from .listing import (
     Errors,
     SectorIndex,
     add_error,
+    check_budget,
     check_common,
-    ensure_can_publish,
+    create_item,
     parse_date,
     parse_wan,
-    raise_if,
+    record_update,
     wan_text,
 )
 from .regions import RegionIndex, normalise_text
@@ -102,31 +101,17 @@ def _parse_count(value: Any, errors: Errors) -> int | None:
 def create(org: Organisation, data: NeedData, *, by: User | None, status: str = "draft",
            ip: str | None = None) -> Need:
     """Create a need for ``org`` (published only when the organisation is verified)."""
-    if status == "published":
-        ensure_can_publish(org)
-    need = Need(organisation=org, committed_yuan=0, status=status, created_by_id=by and by.id,
-                published_at=utcnow() if status == "published" else None, **asdict(data))
-    db.session.add(need)
-    db.session.flush()
-    audit.record("need.create", user=by, entity=need, ip=ip, organisation_id=org.id,
-                 changes={k: [None, v] for k, v in asdict(data).items()} | {
-                     "status": [None, status]})
-    return need
+    values = asdict(data)
+    return create_item(Need, org, values, by=by, status=status, ip=ip, audit_values=values)
 
 
 def update(need: Need, data: NeedData, *, by: User | None, ip: str | None = None) -> dict:
     """Apply new values; the budget may not fall below what is already committed."""
-    if data.budget_yuan < need.committed_yuan:
-        committed = wan_text(need.committed_yuan)
-        raise_if({"budget_wan": [f"资金需求不能少于已落实的 {committed} 万元。"]})
+    check_budget(need, data.budget_yuan, "资金需求")
     changes = audit.diff(need, asdict(data))
     for field, (_, after) in changes.items():
         setattr(need, field, after)
-    if changes:
-        audit.record("need.update", user=by, entity=need, ip=ip,
-                     organisation_id=need.organisation_id, changes=changes)
-        db.session.flush()
-    return changes
+    return record_update(need, changes, by=by, ip=ip)
 
 
 def as_raw(need: Need) -> dict[str, Any]:

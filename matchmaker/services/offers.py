@@ -9,18 +9,18 @@ from typing import Any
 
 from ..extensions import db
 from ..models import Offer, Organisation, Region, Sector, User
-from ..models.base import utcnow
 from ..models.regions import RECIPIENT_PROVINCES
 from . import audit
 from .listing import (
     Errors,
     SectorIndex,
     add_error,
+    check_budget,
     check_common,
-    ensure_can_publish,
+    create_item,
     parse_date,
     parse_wan,
-    raise_if,
+    record_update,
     wan_text,
 )
 from .regions import RegionIndex, normalise_text
@@ -112,24 +112,14 @@ def _apply_relations(offer: Offer, data: OfferData) -> None:
 def create(org: Organisation, data: OfferData, *, by: User | None, status: str = "draft",
            ip: str | None = None) -> Offer:
     """Create an offer for ``org`` (published only when the organisation is verified)."""
-    if status == "published":
-        ensure_can_publish(org)
-    offer = Offer(organisation=org, committed_yuan=0, status=status, created_by_id=by and by.id,
-                  published_at=utcnow() if status == "published" else None, **_columns(data))
-    _apply_relations(offer, data)
-    db.session.add(offer)
-    db.session.flush()
-    audit.record("offer.create", user=by, entity=offer, ip=ip, organisation_id=org.id,
-                 changes={k: [None, v] for k, v in asdict(data).items()} | {
-                     "status": [None, status]})
-    return offer
+    return create_item(Offer, org, _columns(data), by=by, status=status, ip=ip,
+                       audit_values=asdict(data),
+                       relate=lambda offer: _apply_relations(offer, data))
 
 
 def update(offer: Offer, data: OfferData, *, by: User | None, ip: str | None = None) -> dict:
     """Apply new values; the budget may not fall below what is already committed."""
-    if data.budget_yuan < offer.committed_yuan:
-        committed = wan_text(offer.committed_yuan)
-        raise_if({"budget_wan": [f"可投入资金不能少于已承诺的 {committed} 万元。"]})
+    check_budget(offer, data.budget_yuan, "可投入资金")
     changes = audit.diff(offer, _columns(data))
     for key, current in (("sector_codes", offer.sector_codes),
                          ("target_region_codes", offer.target_region_codes)):
@@ -140,11 +130,8 @@ def update(offer: Offer, data: OfferData, *, by: User | None, ip: str | None = N
         if field not in ("sector_codes", "target_region_codes"):
             setattr(offer, field, after)
     _apply_relations(offer, data)
-    if changes:
-        audit.record("offer.update", user=by, entity=offer, ip=ip,
-                     organisation_id=offer.organisation_id, changes=changes)
     db.session.flush()
-    return changes
+    return record_update(offer, changes, by=by, ip=ip)
 
 
 def as_raw(offer: Offer) -> dict[str, Any]:
