@@ -21,6 +21,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # tokens only: no cookie is ever accepted here, so there is no CSRF to forge
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+NUL_MESSAGE = "不能包含空字符（U+0000）。"
+#: Largest row id (INTEGER primary keys on PostgreSQL); larger ids name nothing.
+MAX_ID = 2**31 - 1
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
                 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
@@ -60,6 +63,12 @@ def authenticate():
         return error(401)
     db.session.commit()  # last_used_at
     g.api_user = user
+    nul = {name: [NUL_MESSAGE] for name, value in request.args.items(multi=True)
+           if "\x00" in value}
+    if nul:  # PostgreSQL cannot even compare with such text
+        return error(422, "输入无效：查询参数含空字符。", nul)
+    if not 1 <= (request.view_args or {}).get("item_id", 1) <= MAX_ID:
+        return error(404)  # no such row, and too large for an INTEGER parameter
     return None
 
 
@@ -83,6 +92,29 @@ def _retry_after() -> int:
     return max(1, int(current.reset_at - time.time())) if current else 60
 
 
+_UNKNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/<path:_rest>", methods=_UNKNOWN_METHODS, endpoint="unknown")
+def unknown(_rest: str):
+    """Paths under /api/v1 that no rule takes (``/needs/abc``, a method the path lacks): the
+    JSON error shape, not the site's HTML page (routing errors never reach ``bp``'s handlers)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in _UNKNOWN_METHODS:
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "api.unknown":
+            allowed.append(method)
+    if not allowed:
+        return error(404)
+    response, status = error(405)
+    response.headers["Allow"] = ", ".join(allowed)
+    return response, status
+
+
 # Code-specific app handlers win over class handlers, so register per code (JSON, not HTML).
 bp.register_error_handler(HTTPException, http_error)
 for _code in STATUS_CODES:
@@ -96,6 +128,7 @@ _PYDANTIC_MESSAGES = {
     "date_parsing": "日期格式应为 YYYY-MM-DD。", "date_from_datetime_parsing":
     "日期格式应为 YYYY-MM-DD。", "date_type": "日期格式应为 YYYY-MM-DD。",
     "model_type": "应为 JSON 对象。", "json_invalid": "不是有效的 JSON。",
+    "nul_character": NUL_MESSAGE,
 }
 
 
@@ -139,18 +172,35 @@ def _unsupported():
     return exc
 
 
+#: Pages past this are empty anyway; querying them would overflow OFFSET.
+_MAX_QUERY_PAGE = 10_000_000
+
+
+def int_arg(name: str) -> int | None:
+    """A query argument of ASCII digits as an int (``"²"`` is ``isdigit()`` but no int)."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def id_arg(name: str) -> int | None:
+    """An id filter: ``None`` when absent or not a number; 0 (no row) when out of range."""
+    value = int_arg(name)
+    return None if value is None else (value if value <= MAX_ID else 0)
+
+
 def page_args() -> tuple[int, int]:
     """``page`` ≥ 1 and ``per_page`` clamped to 1..100 (default 20)."""
     def number(name: str, default: int) -> int:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() and int(value) > 0 else default
+        value = int_arg(name)
+        return value if value else default
 
     return number("page", 1), min(number("per_page", 20), 100)
 
 
 def paginated(stmt, serialise: Callable[[Any], dict]):
     page, per_page = page_args()
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    result = db.paginate(stmt, page=min(page, _MAX_QUERY_PAGE), per_page=per_page,
+                         error_out=False, count=True)
     return jsonify({"items": [serialise(x) for x in result.items], "page": page,
                     "per_page": per_page, "total": result.total})
 

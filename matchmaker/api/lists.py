@@ -17,7 +17,7 @@ from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from ..services.listing import SectorIndex, wan_text
 from ..services.regions import RegionIndex
 from . import schemas, serialise
-from .core import body, paginated, route
+from .core import body, int_arg, paginated, route
 
 #: Service field names → API field names, for error ``fields``.
 API_FIELDS = {"sector": "sector_code", "region": "region_code", "budget_wan": "budget_yuan",
@@ -132,8 +132,8 @@ def _candidates(kind: Kind, item_id: int):
     user = g.api_user
     if not (has_role(user, "coordinator") or user.organisation_id == item.organisation_id):
         raise Forbidden("只有协调员和发布单位可以查看推荐。")
-    limit = request.args.get("limit", "10")
-    limit = max(1, min(int(limit), 100)) if limit.isdigit() else 10
+    limit = int_arg("limit")
+    limit = max(1, min(limit, 100)) if limit is not None else 10
     if kind is NEEDS:
         found = matching.candidates_for_need(item, limit=limit)
     else:

@@ -11,7 +11,7 @@ from ..permissions import has_role, is_staff
 from ..services import matches, matching, tx
 from ..services.errors import Forbidden, NotFound
 from . import schemas, serialise
-from .core import body, paginated, route
+from .core import body, id_arg, paginated, route
 
 MATCH_PARAMS = (("need_id", "integer", "需求 id"), ("offer_id", "integer", "供给 id"),
                 ("status", "string", "confirmed | accepted | completed | rejected | declined |"
@@ -41,9 +41,9 @@ def _load(match_id: int) -> Match:
 def matches_list():
     stmt = _visible_matches()
     for name in ("need_id", "offer_id"):
-        value = request.args.get(name, "")
-        if value.isdigit():
-            stmt = stmt.where(getattr(Match, name) == int(value))
+        value = id_arg(name)
+        if value is not None:
+            stmt = stmt.where(getattr(Match, name) == value)
     if request.args.get("status"):
         stmt = stmt.where(Match.status == request.args["status"])
     return paginated(stmt.order_by(Match.id.desc()), serialise.match)

@@ -6,13 +6,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 Money = Field(gt=0, le=10_000_000_000_000, description="整数元")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        """NUL cannot be stored (PostgreSQL text) and is never meant: 422, not a 500."""
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise PydanticCustomError("nul_character", "text contains NUL")
+        return value
 
 
 class Error(BaseModel):
@@ -42,7 +52,7 @@ class NeedCreate(Strict):
     sector_code: str = Field(max_length=8)
     region_code: str = Field(max_length=12)
     budget_yuan: int = Money
-    beneficiaries: int | None = Field(None, ge=0)
+    beneficiaries: int | None = Field(None, ge=0, le=1_000_000_000)
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published"] = "published"
@@ -56,7 +66,7 @@ class NeedPatch(Strict):
     sector_code: str | None = Field(None, max_length=8)
     region_code: str | None = Field(None, max_length=12)
     budget_yuan: int | None = Field(None, gt=0, le=10_000_000_000_000)
-    beneficiaries: int | None = Field(None, ge=0)
+    beneficiaries: int | None = Field(None, ge=0, le=1_000_000_000)
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published", "closed"] | None = None
@@ -145,9 +155,13 @@ class OfferCandidates(BaseModel):
     candidates: list[Candidate]
 
 
+#: Row ids (INTEGER primary keys): larger numbers name nothing.
+Id = Field(ge=1, le=2**31 - 1)
+
+
 class MatchCreate(Strict):
-    need_id: int
-    offer_id: int
+    need_id: int = Id
+    offer_id: int = Id
     status: Literal["confirmed", "rejected"]
     amount_yuan: int = Field(0, ge=0, le=10_000_000_000_000)
     note: str = Field("", max_length=2000)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import g
 
 from ..listing_views import is_matched_party_for
 from ..models import Match, Need, Offer
 from ..permissions import can_see_contact
+
+
+def timestamp(value: datetime) -> str:
+    """RFC 3339 ``date-time`` (as the OpenAPI document declares): stored naive UTC → ``…Z``."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat() + "Z"
 
 
 def _item(item, user) -> dict:
@@ -17,7 +26,7 @@ def _item(item, user) -> dict:
         "start_date": item.start_date.isoformat() if item.start_date else None,
         "end_date": item.end_date.isoformat() if item.end_date else None,
         "status": item.status, "organisation_id": item.organisation_id,
-        "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+        "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
         "contact_name": item.contact_name if show else None,
         "contact_phone": item.contact_phone if show else None,
     }
@@ -44,5 +53,5 @@ def match(item: Match) -> dict:
         "offer_accepted": item.offer_accepted_at is not None,
         "completed_on": item.completed_on.isoformat() if item.completed_on else None,
         "delivered_yuan": item.delivered_yuan, "result_text": item.result_text,
-        "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+        "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
     }

@@ -23,6 +23,7 @@ ALL_OK = _expect(r=200, s=200, c=200, a=200)
 ROUTES = [
     ("api.openapi", "GET", "/openapi.json", None, "public"),
     ("api_docs.docs", "GET", "/api/docs", None, "public"),
+    ("api.unknown", "GET", "/needs/abc", None, _expect(r=404, s=404, c=404, a=404)),
     ("api.get_regions_list", "GET", "/regions", None, ALL_OK),
     ("api.get_sectors_list", "GET", "/sectors", None, ALL_OK),
     ("api.get_needs_list", "GET", "/needs", None, ALL_OK),
