@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,7 +19,7 @@ from ..extensions import db
 from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, role_required
-from ..services import refdata
+from ..services import audit, matching, refdata
 from ..web import client_ip
 from .forms import PairingForm, RegionForm
 
@@ -102,3 +111,32 @@ def sectors():
         if s.parent_code:
             children.setdefault(s.parent_code, []).append(s)
     return render_template("reference/sectors.html", parents=parents, children=children)
+
+
+@bp.get("/scoring")
+@role_required("coordinator", "admin")
+def scoring():
+    return render_template(
+        "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
+        current=matching.current_weights(), labels=matching.FACTOR_LABELS,
+        decisions=len(matching.decisions()[1]), learned=None,
+        can_learn=can_manage_reference_data(current_user))
+
+
+@bp.post("/scoring/learn")
+@role_required("admin")
+def scoring_learn():
+    try:
+        result = matching.learn(save=True)
+    except ValueError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("reference.scoring"))
+    audit.record("scoring.learn", user=current_user, ip=client_ip(), changes={
+        "weights": [result.default_weights, result.weights],
+        "accuracy": [result.default_accuracy, result.accuracy],
+        "adopted": [None, result.adopted]})
+    db.session.commit()
+    return render_template(
+        "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
+        current=matching.current_weights(), labels=matching.FACTOR_LABELS,
+        decisions=result.n_decisions, learned=result, can_learn=True)

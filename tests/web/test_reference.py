@@ -59,3 +59,12 @@ def test_sectors_page_lists_the_taxonomy(client, login_as):
     html = client.get("/reference/sectors").get_data(as_text=True)
     for name in ("教育", "医疗卫生", "社会组织培育", "教师培训"):
         assert name in html
+
+
+def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_as, post_form):
+    login_as("admin")
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "默认权重" in html and "0.350" in html
+    response = post_form("/reference/scoring/learn", page="/reference/scoring")
+    assert response.status_code == 302
+    assert "30" in client.get("/reference/scoring").get_data(as_text=True)
