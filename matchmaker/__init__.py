@@ -91,16 +91,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .api.docs import bp as api_docs_bp
+    from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
+    from .dashboard.routes import bp as dashboard_bp
     from .main.routes import bp as main_bp
     from .matches.routes import bp as matches_bp
     from .needs.routes import bp as needs_bp
     from .offers.routes import bp as offers_bp
+    from .orgs.routes import bp as orgs_bp
     from .reference.routes import bp as reference_bp
+    from .screening.routes import bp as screening_bp
     from .sheets.routes import bp as sheets_bp
 
     for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
-                      api_docs_bp, matches_bp):
+                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -135,7 +135,8 @@ def users_unlock(email) -> None:
 
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, demo_accounts_command, orgs_cli, users_cli,
-                    rank_command, import_command):
+                    rank_command, import_command, screen_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)
 
 
@@ -216,3 +217,46 @@ def import_command(kind, file, org_name, draft) -> None:
     if plan.ignored:
         click.echo(f"已忽略的列：{'、'.join(plan.ignored)}")
     click.echo(f"导入完成（{'草稿' if draft else '已发布'}）：{imports.summary(counts)}。")
+
+
+@click.command("screen")
+def screen_command() -> None:
+    """Screen every organisation against the 非法社会组织 lists (run nightly)."""
+    from .services import screening
+
+    hits = screening.screen_all()
+    db.session.commit()
+    click.echo(f"筛查完成：新发现线索 {hits} 条，待复核共 {screening.open_count()} 条。")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path) -> None:
+    """Write a consistent copy of the database to PATH."""
+    from pathlib import Path
+
+    from .services import backup
+
+    try:
+        backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已备份到 {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="不再询问，直接覆盖当前数据库")
+def restore_command(path, yes) -> None:
+    """Replace the database with the backup in PATH."""
+    from pathlib import Path
+
+    from .services import backup
+
+    if not yes:
+        click.confirm("恢复将覆盖当前数据库的全部数据，确定继续吗？", abort=True)
+    try:
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已从 {path} 恢复")

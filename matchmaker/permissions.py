@@ -97,6 +97,37 @@ def can_vet_organisations(user: Any) -> bool:
     return is_staff(user)
 
 
+def can_view_organisation(user: Any, org: Any) -> bool:
+    """An organisation's page: coordinators and admins, and the organisation's own users."""
+    return is_staff(user) or (getattr(user, "is_authenticated", False)
+                              and user.organisation_id is not None
+                              and user.organisation_id == org.id)
+
+
+def can_register_organisations(user: Any) -> bool:
+    """Admin entry of a new organisation (self-service sign-up needs no account)."""
+    return has_role(user, "admin")
+
+
+def can_import_blacklist(user: Any) -> bool:
+    """Importing 非法社会组织 lists is reference data: admins."""
+    return has_role(user, "admin")
+
+
+def can_review_screening(user: Any) -> bool:
+    """The screening review queue: coordinators (and admins) clear hits or suspend."""
+    return is_staff(user)
+
+
+def can_view_audit_log(user: Any) -> bool:
+    return is_staff(user)
+
+
+def needs_reauthentication(user: Any) -> bool:
+    """Admins confirm their password for status changes and suspensions."""
+    return has_role(user, "admin")
+
+
 def can_import_list(user: Any, kind: str) -> bool:
     """Sheet import: recipients import needs and supporters offers for their own
     organisation; coordinators and admins import both, naming organisations in 提交单位."""
@@ -119,3 +150,13 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def can_view_dashboard(user: Any) -> bool:
+    """Coverage dashboards, gap analysis and report exports: coordinators and admins."""
+    return is_staff(user)
+
+
+def can_view_honours(user: Any) -> bool:
+    """The 表彰 list and certificates are for publicity: every signed-in user."""
+    return bool(getattr(user, "is_authenticated", False))

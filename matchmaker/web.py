@@ -22,6 +22,11 @@ NAV_ITEMS = [
     ("对口支援关系", "reference.pairings", ("recipient", "supporter", "coordinator", "admin")),
     ("领域分类", "reference.sectors", ("recipient", "supporter", "coordinator", "admin")),
     ("地区", "reference.regions", ("coordinator", "admin")),
+    ("统计", "dashboard.overview", ("coordinator", "admin")),
+    ("表彰", "dashboard.honour_list", ("recipient", "supporter")),
+    ("单位", "orgs.index", ("coordinator", "admin")),
+    ("名单筛查", "screening.queue", ("coordinator", "admin")),
+    ("审计日志", "audit.index", ("coordinator", "admin")),
 ]
 
 CSP = (

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -42,9 +51,10 @@ def login():
             status = exc.status if isinstance(exc, Throttled) else 401
         else:
             db.session.commit()
+            target = request.args.get("next")
+            session.clear()  # session fixation: nothing from before the login survives
             login_user(user)
             flash(f"欢迎，{user.display_name}。", "success")
-            target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.home"))
     return render_template("auth/login.html", form=form, error=error), status
 

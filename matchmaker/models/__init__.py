@@ -1,6 +1,7 @@
 """Models, one module per aggregate; imported here so Alembic sees every table."""
 
 from .audit import AuditEvent
+from .blacklist import BlacklistEntry, ScreeningHit
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -14,6 +15,7 @@ __all__ = [
     "LIVE_STATUSES",
     "ApiToken",
     "AuditEvent",
+    "BlacklistEntry",
     "Match",
     "Need",
     "Notification",
@@ -21,6 +23,7 @@ __all__ = [
     "Organisation",
     "Pairing",
     "Region",
+    "ScreeningHit",
     "Sector",
     "User",
 ]

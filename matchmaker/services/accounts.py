@@ -217,3 +217,11 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         row.revoked_at = utcnow()
         audit.record("token.revoke", user=user, entity=row)
     return row
+
+
+def confirm_password(user: User, password: str, *, action: str, ip: str | None = None) -> None:
+    """Re-authentication for sensitive admin actions; a wrong password is audited."""
+    if not check_password_hash(user.password_hash, password or ""):
+        audit.record("reauth.failure", user=user, ip=ip, result="failure",
+                     changes={"action": action})
+        raise DomainError("密码不正确，操作未执行。", fields={"password": ["密码不正确。"]})

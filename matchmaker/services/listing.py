@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -128,7 +129,10 @@ class SectorIndex:
 
 
 def ensure_can_publish(org: Organisation) -> None:
-    if org.status != "verified":
+    """Only verified organisations publish (pending ones too when PENDING_MAY_PUBLISH)."""
+    allowed = {"verified", "pending"} if current_app.config.get("PENDING_MAY_PUBLISH") \
+        else {"verified"}
+    if org.status not in allowed:
         raise Forbidden("本单位尚未通过审核（或已暂停），只能保存草稿，审核通过后方可发布。")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Organisation, Region, User
 from ..models.organisations import LEGAL_FORMS, ORG_KINDS, ORG_STATUSES
-from . import audit, uscc
+from . import audit, namematch, screening, uscc
 from .errors import Conflict, DomainError
 
 
@@ -50,6 +50,8 @@ def create_organisation(
         problem = uscc.validate(code)
         if problem:
             errors["uscc"] = [problem]
+    if details.get("has_public_fundraising") and not details.get("is_charity"):
+        errors["has_public_fundraising"] = ["具有公开募捐资格的须为慈善组织。"]
     if errors:
         raise DomainError("；".join(m for ms in errors.values() for m in ms), fields=errors)
     if get_by_name(name) is not None:
@@ -58,7 +60,8 @@ def create_organisation(
         raise Conflict(
             f"统一社会信用代码 {code} 已被其他单位使用。", fields={"uscc": ["已被使用。"]}
         )
-    warnings = [w for w in [uscc.legal_form_warning(code or "", legal_form)] if w]
+    warnings = [w for w in [uscc.legal_form_warning(code or "", legal_form),
+                            namematch.special_name_warning(name, kind, code)] if w]
     org = Organisation(
         name=name,
         kind=kind,
@@ -77,4 +80,7 @@ def create_organisation(
         organisation_id=org.id,
         changes={"name": [None, name], "status": [None, status]},
     )
+    hits = screening.screen_organisation(org)
+    if any(h.kind != "special_name" for h in hits):
+        warnings.append("该单位名称或信用代码与非法社会组织名单相似，已转协调员复核。")
     return org, warnings

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Match, Need, Offer, Organisation, Pairing, Region, User
 from ..models.matches import LIVE_STATUSES
-from . import queue
+from . import queue, screening, vetting
 
 
 def _totals(model, *where) -> dict[str, int]:
@@ -62,6 +62,8 @@ def home_summary(user: User) -> dict:
         summary["stale_needs"] = queue.stale_needs()
         summary["waiting_matches"] = queue.waiting_matches()
         summary["offers_with_money"] = queue.offers_with_money(limit=10)
+        summary["flagged_matches"] = vetting.flagged_matches(limit=20)
+        summary["open_screening_hits"] = screening.open_count()
     if user.role == "admin":
         summary["users"] = db.session.scalar(select(func.count(User.id)))
         summary["unverified_pairings"] = db.session.scalar(

@@ -1,0 +1,1 @@
+"""The audit log page (coordinators and admins): search and export, never edit."""

@@ -1,0 +1,36 @@
+"""Audit log: filterable list and .xlsx export (the export is itself audited)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..models.base import utcnow
+from ..permissions import role_required
+from ..services import audit_query
+from ..web import client_ip
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("")
+@role_required("coordinator", "admin")
+def index():
+    filters = audit_query.AuditFilters.from_args(request.args)
+    page = db.paginate(audit_query.query(filters), per_page=50, error_out=False)
+    return render_template("audit/index.html", page=page, filters=filters,
+                           choices=audit_query.choices(), results=audit_query.RESULT_LABELS,
+                           format_changes=audit_query.format_changes)
+
+
+@bp.get("/export.xlsx")
+@role_required("coordinator", "admin")
+def export():
+    filters = audit_query.AuditFilters.from_args(request.args)
+    data, _count = audit_query.export_xlsx(filters, by=current_user, ip=client_ip())
+    db.session.commit()
+    name = f"audit-{utcnow():%Y%m%d-%H%M%S}.xlsx"
+    return Response(data, mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,130 @@
+"""Dashboard pages: thin views over services/dashboard, gaps, honours, reports and iati."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..permissions import can_view_dashboard, can_view_honours
+from ..services import dashboard, gaps, honours, iati, reports, tilemap
+from ..services.dashboard import Scope
+from ..web import client_ip
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(predicate) -> None:
+    if not predicate(current_user):
+        abort(403)
+
+
+def _page(arg: str = "page") -> int:
+    text = request.args.get(arg, "1")
+    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+
+
+def _download(data: bytes, mimetype: str, name: str):
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=name)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@bp.get("/")
+@login_required
+def overview():
+    _require(can_view_dashboard)
+    scope = Scope.from_args(request.args)
+    by = {d: dashboard.needs_by(d, scope) for d in dashboard.DIMENSIONS}
+    return render_template("dashboard/overview.html", scope=scope, by=by,
+                           total=dashboard.totals(by["province"]),
+                           offers=dashboard.offers_by_kind(scope),
+                           funnel=dashboard.funnel(scope))
+
+
+@bp.get("/gaps")
+@login_required
+def gap_analysis():
+    _require(can_view_dashboard)
+    scope = Scope.from_args(request.args)
+    return render_template("dashboard/gaps.html", scope=scope,
+                           gaps=gaps.gap_page(scope, _page()),
+                           old=gaps.old_uncommitted(scope, _page("old_page")),
+                           silent=gaps.silent_partner_regions(scope),
+                           old_days=gaps.OLD_NEED_DAYS)
+
+
+@bp.get("/map")
+@login_required
+def gap_map():
+    _require(can_view_dashboard)
+    scope = Scope.from_args(request.args)
+    by_pref = gaps.gap_by_prefecture(scope)
+    return render_template("dashboard/map.html", scope=scope, map=tilemap.tiles(by_pref))
+
+
+@bp.get("/table/<name>.<fmt>")
+@login_required
+def table(name: str, fmt: str):
+    _require(can_view_honours if name == "honours" else can_view_dashboard)
+    tbl = reports.table(name, Scope.from_args(request.args),
+                        honours.valid_year(request.args.get("year")))
+    if tbl is None or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if fmt == "csv":
+        return _download(reports.table_csv(tbl), "text/csv; charset=utf-8", f"{tbl[0]}.csv")
+    return _download(reports.table_xlsx(tbl), XLSX, f"{tbl[0]}.xlsx")
+
+
+@bp.get("/report.xlsx")
+@login_required
+def report():
+    _require(can_view_dashboard)
+    data = reports.workbook(Scope.from_args(request.args), user=current_user, ip=client_ip())
+    db.session.commit()
+    return _download(data, XLSX, "援藏援疆项目对接报表.xlsx")
+
+
+@bp.get("/3w.csv")
+@login_required
+def hxl():
+    _require(can_view_dashboard)
+    data = reports.hxl_csv(Scope.from_args(request.args), user=current_user, ip=client_ip())
+    db.session.commit()
+    return _download(data, "text/csv; charset=utf-8", "3w-hxl.csv")
+
+
+@bp.get("/iati.xml")
+@login_required
+def iati_xml():
+    _require(can_view_dashboard)
+    data = iati.activities_xml(Scope.from_args(request.args), user=current_user,
+                               ip=client_ip())
+    db.session.commit()
+    return Response(data, mimetype="application/xml",
+                    headers={"Content-Disposition": "attachment; filename=iati-activities.xml"})
+
+
+@bp.get("/honours")
+@login_required
+def honour_list():
+    _require(can_view_honours)
+    year = honours.valid_year(request.args.get("year"))
+    return render_template("dashboard/honours.html", year=year, years=honours.years(),
+                           ranking=honours.ranking_page(year, _page()))
+
+
+@bp.get("/honours/<int:organisation_id>")
+@login_required
+def certificate(organisation_id: int):
+    _require(can_view_honours)
+    year = honours.valid_year(request.args.get("year"))
+    figures = honours.certificate(organisation_id, year)
+    if figures is None:
+        abort(404)
+    return render_template("dashboard/certificate.html", year=year, org=figures)

@@ -1,0 +1,1 @@
+"""Organisation pages: list, detail, status changes, registration."""

@@ -1,0 +1,84 @@
+"""Screening pages: the review queue with evidence side by side; list import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import ScreeningHit
+from ..models.blacklist import LIST_TYPES
+from ..permissions import needs_reauthentication, role_required
+from ..services import accounts, blacklist, screening
+from ..services.errors import DomainError
+from ..web import client_ip
+from .forms import DecisionForm, ListUploadForm
+
+bp = Blueprint("screening", __name__, url_prefix="/screening")
+
+
+@bp.get("")
+@role_required("coordinator", "admin")
+def queue():
+    page = db.paginate(screening.open_hits_query(), per_page=20, error_out=False)
+    return render_template("screening/queue.html", page=page, form=DecisionForm(),
+                           reauth=needs_reauthentication(current_user))
+
+
+@bp.post("/hits/<int:hit_id>")
+@role_required("coordinator", "admin")
+def decide(hit_id: int):
+    hit = db.session.get(ScreeningHit, hit_id) or abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash("；".join(errors), "danger")
+        return redirect(url_for("screening.queue"))
+    try:
+        if form.decision.data == "suspend" and needs_reauthentication(current_user):
+            accounts.confirm_password(current_user, form.password.data,
+                                      action="screening.suspend", ip=client_ip())
+        screening.decide(hit, form.decision.data, form.note.data, by=current_user,
+                         ip=client_ip())
+    except DomainError as exc:
+        if "password" in exc.fields:
+            db.session.commit()  # keep the failed re-authentication in the audit log
+        else:
+            db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"已处理：{hit.organisation.name}（{hit.status_label}）。", "success")
+    return redirect(url_for("screening.queue"))
+
+
+@bp.route("/lists", methods=["GET", "POST"])
+@role_required("admin")
+def lists():
+    form = ListUploadForm()
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            plan = blacklist.parse(upload.read(), upload.filename or "")
+        except DomainError as exc:
+            errors, status = [exc.message], 422
+        else:
+            if plan.ok:
+                added, held, hits = blacklist.save(plan, by=current_user,
+                                                   filename=upload.filename or "",
+                                                   ip=client_ip())
+                db.session.commit()
+                flash(f"导入完成：新增 {added} 条，已有 {held + plan.duplicates} 条；"
+                      f"新发现筛查线索 {hits} 条。", "success")
+                return redirect(url_for("screening.lists"))
+            errors, status = plan.errors[:50], 422
+    elif request.method == "POST":
+        status = 422
+    q = (request.args.get("q") or "").strip()[:50]
+    list_type = request.args.get("type") or None
+    page = db.paginate(blacklist.entries_query(q, list_type), per_page=50, error_out=False)
+    return render_template("screening/lists.html", form=form, errors=errors, page=page,
+                           headers=blacklist.HEADERS, list_types=LIST_TYPES,
+                           filters={"q": q, "type": list_type}), status

@@ -1,0 +1,93 @@
+"""Dashboard pages render the database's figures; bad input never gives a 500."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+
+from tests.dashboard_helpers import build
+
+
+@pytest.fixture()
+def data(client, login_as):
+    made = build()
+    login_as("coordinator")
+    return made
+
+
+def _text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", response.get_data(as_text=True)))
+
+
+def test_overview_shows_totals_and_tables(client, data):
+    html = _text(client.get("/dashboard/"))
+    assert "统计总览" in html and "<svg" in html and "style=" not in html
+    assert re.search(r'data-testid="row-540000"><td>西藏</td><td class="text-end">3</td>'
+                     r'<td class="text-end">190</td>', html)
+    assert 'data-testid="funnel-2"><td>双方已接受</td><td class="text-end">3</td>' \
+           '<td class="text-end">6.0</td>' in html
+    assert "日喀则市" in html and "社会工作与社区服务" in html
+
+
+def test_overview_scope_and_bad_input(client, data):
+    html = _text(client.get("/dashboard/?province=XJBT00"))
+    assert 'data-testid="row-XJBT00"' in html and 'data-testid="row-540000"' not in html
+    for query in ("province=%00&from=x&to=9999-99-99", "from=2025-01-01&to=2024-01-01",
+                  "page=-1", "year=abc"):
+        assert client.get(f"/dashboard/?{query}").status_code == 200
+        assert client.get(f"/dashboard/gaps?{query}&old_page=zz").status_code == 200
+        assert client.get(f"/dashboard/honours?{query}").status_code == 200
+
+
+def test_gap_page(client, data):
+    html = _text(client.get("/dashboard/gaps"))
+    rows = re.findall(r'data-testid="gap-row">(.*?)</tr>', html)
+    assert len(rows) == 4
+    assert "日喀则市" in rows[0] and "教育" in rows[0] and ">90<" in rows[0]
+    assert data["needs"]["stale"].title in html
+    assert "拉萨市" in html  # 北京's pairing has posted nothing
+    assert client.get("/dashboard/gaps?page=500").status_code == 200
+
+
+def test_map_page(client, data):
+    html = _text(client.get("/dashboard/map"))
+    assert 'data-testid="tilemap"' in html
+    assert 'data-testid="tile-540200"><td>日喀则市</td><td>540200</td>' \
+           '<td class="text-end">140</td>' in html
+    assert html.count('<g data-code=') == 36
+
+
+def test_downloads(client, data):
+    response = client.get("/dashboard/table/sector.csv?province=540000")
+    assert response.status_code == 200 and "text/csv" in response.content_type
+    assert "教育" in response.get_data().decode("utf-8-sig")
+    wb = load_workbook(io.BytesIO(client.get("/dashboard/report.xlsx").data))
+    assert "缺口" in wb.sheetnames
+    assert client.get("/dashboard/3w.csv").data.decode().splitlines()[1].startswith("#org")
+    etree.fromstring(client.get("/dashboard/iati.xml").data)
+    assert client.get("/dashboard/table/nothing.csv").status_code == 404
+    assert client.get("/dashboard/table/province.pdf").status_code == 404
+
+
+def test_honours_and_certificate(client, data):
+    html = _text(client.get("/dashboard/honours?year=2025"))
+    rows = re.findall(r'data-testid="honour-row">(.*?)</tr>', html)
+    assert "上海市民政局" in rows[0] and ">38<" in rows[0]
+    assert "还没有" in _text(client.get("/dashboard/honours?year=2001"))
+    org = data["orgs"]["shanghai"]
+    html = _text(client.get(f"/dashboard/honours/{org.id}?year=2025"))
+    assert "荣 誉 证 书" in html and 'data-testid="cert-delivered">38<' in html
+    assert client.get(f"/dashboard/honours/{data['orgs']['tibet'].id}").status_code == 404
+
+
+def test_recipient_sees_honours_but_not_the_dashboard(client, login_as, ctx):
+    build()
+    login_as("recipient")
+    assert client.get("/dashboard/").status_code == 403
+    html = _text(client.get("/dashboard/honours"))
+    assert "上海市民政局" in html and "缺口分析" not in html
