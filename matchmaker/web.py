@@ -14,20 +14,43 @@ from .services import notify
 from .services.audit_log import ACTION_LABELS
 
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
+ALL_ROLES = ("recipient", "supporter", "coordinator", "admin")
+STAFF = ("coordinator", "admin")
+#: Navigation: (label, endpoint, roles, menu). Items sharing a menu form one drop-down.
 NAV_ITEMS = [
-    ("首页", "main.home", ("recipient", "supporter", "coordinator", "admin")),
-    ("需求清单", "needs.index", ("recipient", "supporter", "coordinator", "admin")),
-    ("供给清单", "offers.index", ("recipient", "supporter", "coordinator", "admin")),
-    ("对接", "matches.index", ("recipient", "supporter", "coordinator", "admin")),
-    ("对口支援关系", "reference.pairings", ("recipient", "supporter", "coordinator", "admin")),
-    ("领域分类", "reference.sectors", ("recipient", "supporter", "coordinator", "admin")),
-    ("地区", "reference.regions", ("coordinator", "admin")),
-    ("统计", "dashboard.overview", ("coordinator", "admin")),
-    ("表彰", "dashboard.honour_list", ("recipient", "supporter")),
-    ("单位", "orgs.index", ("coordinator", "admin")),
-    ("名单筛查", "screening.queue", ("coordinator", "admin")),
-    ("审计日志", "audit.index", ("coordinator", "admin")),
+    ("首页", "main.home", ALL_ROLES, None),
+    ("需求清单", "needs.index", ALL_ROLES, None),
+    ("供给清单", "offers.index", ALL_ROLES, None),
+    ("对接", "matches.index", ALL_ROLES, None),
+    ("统计", "dashboard.overview", STAFF, None),
+    ("表彰", "dashboard.honour_list", ("recipient", "supporter"), None),
+    ("对口支援关系", "reference.pairings", ALL_ROLES, "参考数据"),
+    ("领域分类", "reference.sectors", ALL_ROLES, "参考数据"),
+    ("地区", "reference.regions", STAFF, "参考数据"),
+    ("单位", "orgs.index", STAFF, "管理"),
+    ("名单筛查", "screening.queue", STAFF, "管理"),
+    ("审计日志", "audit.index", STAFF, "管理"),
 ]
+
+
+def nav_for(user) -> list[dict]:
+    """The navigation entries ``user`` sees: links, and drop-down menus of links."""
+    entries: list[dict] = []
+    menus: dict[str, dict] = {}
+    for label, endpoint, roles, menu in NAV_ITEMS:
+        if not has_role(user, *roles):
+            continue
+        link = {"label": label, "href": url_for(endpoint),
+                "active": request.endpoint == endpoint}
+        if menu is None:
+            entries.append({"type": "link", **link})
+            continue
+        if menu not in menus:
+            menus[menu] = {"type": "menu", "label": menu, "links": [], "active": False}
+            entries.append(menus[menu])
+        menus[menu]["links"].append(link)
+        menus[menu]["active"] |= link["active"]
+    return entries
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -78,13 +101,7 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        items = []
-        if current_user.is_authenticated:
-            items = [
-                (label, url_for(endpoint), request.endpoint == endpoint)
-                for label, endpoint, roles in NAV_ITEMS
-                if has_role(current_user, *roles)
-            ]
+        items = nav_for(current_user) if current_user.is_authenticated else []
         unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
         return {"nav_items": items, "role_labels": ROLES, "unread_count": unread}
 

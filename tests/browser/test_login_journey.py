@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.web import NAV_ITEMS
 from tests import factories
 
 from .conftest import screenshot
 
-#: The navigation each role sees, in order (NAV_ITEMS grows as features land).
-NAV = {role: [label for label, _endpoint, roles in NAV_ITEMS if role in roles]
-       for role in ("recipient", "supporter", "coordinator", "admin")}
-assert NAV["recipient"][:6] == ["首页", "需求清单", "供给清单", "对接", "对口支援关系", "领域分类"]
-assert "地区" in NAV["coordinator"] and "地区" not in NAV["recipient"]
+#: The top-level navigation each role sees, in order (参考数据 and 管理 are drop-downs).
+ORG_NAV = ["首页", "需求清单", "供给清单", "对接", "表彰", "参考数据"]
+STAFF_NAV = ["首页", "需求清单", "供给清单", "对接", "统计", "参考数据", "管理"]
+NAV = {"recipient": ORG_NAV, "supporter": ORG_NAV, "coordinator": STAFF_NAV,
+       "admin": STAFF_NAV}
 
 
 def _log_in(page, email, password):
@@ -37,6 +36,10 @@ def test_user_logs_in_sees_role_navigation_and_logs_out(page, role):
     nav = page.get_by_role("navigation", name="主导航")
     links = nav.locator(".navbar-nav.me-auto .nav-link").all_inner_texts()
     assert [t.strip() for t in links] == NAV[role]
+    nav.get_by_role("button", name="参考数据").click()
+    menu = [t.strip() for t in nav.locator(".dropdown-menu.show .dropdown-item").all_inner_texts()]
+    assert menu == (["对口支援关系", "领域分类", "地区"] if role in ("coordinator", "admin")
+                    else ["对口支援关系", "领域分类"])
     assert user.display_name in page.get_by_test_id("current-user").inner_text()
     screenshot(page, f"home-{role}")
 
