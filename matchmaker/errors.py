@@ -59,5 +59,10 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(500)
 
+    def described(error, status):
+        # A description written for users (Chinese) is shown; werkzeug's English ones not.
+        text = getattr(error, "description", "") or ""
+        return render_error(status, text if text and not text.isascii() else None)
+
     for status in (400, 404, 405, 413, 429):
-        app.register_error_handler(status, lambda e, s=status: render_error(s))
+        app.register_error_handler(status, lambda e, s=status: described(e, s))

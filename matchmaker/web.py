@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session, url_for
+from flask import Flask, abort, request, session, url_for
 from flask_login import current_user
 
 from .models.users import ROLES
@@ -86,6 +86,19 @@ def register(app: Flask) -> None:
     def keep_session_alive() -> None:
         # Sessions are permanent so PERMANENT_SESSION_LIFETIME acts as the idle timeout.
         session.permanent = True
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # PostgreSQL text cannot hold U+0000: refuse it at the edge (the API answers 422
+        # with fields for the same input, see api/core.py).
+        if request.path.startswith("/api/"):
+            return None
+        values = [*request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.values()]
+        if any("\x00" in v for v in values):
+            abort(400, description="输入包含无效字符（U+0000），请删除后重试。")
+        return None
 
     @app.after_request
     def security_headers(response):

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import AuditEvent
 
 ACTION_LABELS = {
+    "dashboard.export": "导出统计报表",
     "match.confirmed": "协调员确认对接", "match.rejected": "协调员否决", "match.accept":
     "一方接受", "match.accepted": "双方均已接受", "match.declined": "一方谢绝",
     "match.completed": "报告完成", "match.cancelled": "协调员撤销",

@@ -128,11 +128,17 @@ class SectorIndex:
         return list(dict.fromkeys(found)), unknown
 
 
+def publishing_statuses() -> tuple[str, ...]:
+    """Organisation statuses whose items are published and ranked: verified, and pending
+    too when PENDING_MAY_PUBLISH is set."""
+    if current_app.config.get("PENDING_MAY_PUBLISH"):
+        return ("verified", "pending")
+    return ("verified",)
+
+
 def ensure_can_publish(org: Organisation) -> None:
-    """Only verified organisations publish (pending ones too when PENDING_MAY_PUBLISH)."""
-    allowed = {"verified", "pending"} if current_app.config.get("PENDING_MAY_PUBLISH") \
-        else {"verified"}
-    if org.status not in allowed:
+    """Only organisations in ``publishing_statuses()`` publish."""
+    if org.status not in publishing_statuses():
         raise Forbidden("本单位尚未通过审核（或已暂停），只能保存草稿，审核通过后方可发布。")
 
 

@@ -36,6 +36,7 @@ from ..scoring import (
     explain,
     learn_weights,
 )
+from .listing import publishing_statuses
 
 SHEET_TITLE = "推荐"
 
@@ -53,7 +54,9 @@ def load_reference() -> Reference:
 
 
 def _open_org():
-    return Organisation.status != "suspended"
+    """Only organisations that may publish are ranked (a verified organisation moved back
+    to pending, or suspended, drops out)."""
+    return Organisation.status.in_(publishing_statuses())
 
 
 def load_needs(ids: list[int] | None = None) -> NeedTable:

@@ -201,3 +201,17 @@ def test_current_weights_fall_back_to_config(ctx, weights_file):
     assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
     weights_file.write_text("not json", encoding="utf-8")
     assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
+
+
+def test_pending_organisations_are_not_ranked(ctx, users):
+    """A verified organisation moved back to pending drops out of the candidates."""
+    from matchmaker.services import matching
+
+    need = factories.make_need(users["recipient"].organisation, sector_code="0104",
+                               region_code="540200")
+    offer = factories.make_offer(users["supporter"].organisation, sectors=("0104",))
+    db.session.commit()
+    assert [c["offer_id"] for c in matching.candidates_for_need(need)] == [offer.id]
+    users["supporter"].organisation.status = "pending"
+    db.session.commit()
+    assert matching.candidates_for_need(need) == []

@@ -197,3 +197,11 @@ def test_list_search_filters_and_pagination(client, login_as, users):
     assert "下一页" in titles() and "共 27 项" in titles()
     assert client.get("/needs?page=99").status_code == 404
     assert client.get("/needs?min_wan=abc&sort=zzz&sector=x").status_code == 200
+
+
+def test_nul_bytes_are_refused_at_the_edge(client, recipient, post_form):
+    response = post_form("/needs/new", {**VALID, "title": "教师\x00培训"}, page="/needs/new")
+    assert response.status_code == 400
+    assert "U+0000" in response.get_data(as_text=True)
+    assert _count() == 0
+    assert client.get("/needs?q=%00").status_code == 400
