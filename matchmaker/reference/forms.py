@@ -1,11 +1,14 @@
 """Admin forms for reference data."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 
 class PairingForm(FlaskForm):
+    supporter_region_code = SelectField(
+        "支援方所在省份", validate_choice=False,
+        description="评分按此省份判断对口支援关系；计划单列市（如深圳市）选所在省，中央企业留空。")
     verified = BooleanField("已核实")
     active = BooleanField("现行有效")
     source_url = StringField(

@@ -20,6 +20,7 @@ from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, role_required
 from ..services import audit, matching, refdata
+from ..services.errors import DomainError
 from ..web import client_ip
 from .forms import PairingForm, RegionForm
 
@@ -53,14 +54,24 @@ def pairings():
 def edit_pairing(pairing_id: int):
     pairing = db.session.get(Pairing, pairing_id) or abort(404)
     form = PairingForm(obj=pairing)
+    provinces = db.session.scalars(select(Region).where(Region.level == "province")
+                                   .order_by(Region.code)).all()
+    form.supporter_region_code.choices = [("", "（无）")] + [(r.code, r.name) for r in provinces]
     if form.validate_on_submit():
         change = refdata.PairingChange(
+            supporter_region_code=form.supporter_region_code.data or None,
             verified=form.verified.data,
             active=form.active.data,
             source_url=(form.source_url.data or "").strip(),
             notes=(form.notes.data or "").strip(),
         )
-        changed = refdata.update_pairing(pairing, change, by=current_user, ip=client_ip())
+        try:
+            changed = refdata.update_pairing(pairing, change, by=current_user, ip=client_ip())
+        except DomainError as exc:
+            db.session.rollback()
+            form.supporter_region_code.errors = exc.fields.get("supporter_region_code", [])
+            return render_template("reference/edit_pairing.html", form=form,
+                                   pairing=pairing), 422
         db.session.commit()
         flash("已保存。" if changed else "没有改动。", "success")
         return redirect(url_for("reference.pairings"))

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Pairing, Region, User
 from . import audit
+from .errors import DomainError
 
 
 @dataclass(frozen=True)
 class PairingChange:
+    supporter_region_code: str | None
     verified: bool
     active: bool
     source_url: str
@@ -29,6 +31,12 @@ class RegionChange:
 def update_pairing(pairing: Pairing, change: PairingChange, *, by: User, ip: str | None) -> dict:
     """Apply an admin's correction to a pairing; return what changed."""
     values = asdict(change)
+    code = values["supporter_region_code"]
+    if code is not None:
+        region = db.session.get(Region, code)
+        if region is None or region.level != "province":
+            raise DomainError("支援方所在省份无效。",
+                              fields={"supporter_region_code": ["请选择省级行政区。"]})
     changes = audit.diff(pairing, values)
     for field, (_, after) in changes.items():
         setattr(pairing, field, after)

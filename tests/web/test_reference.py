@@ -68,3 +68,30 @@ def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_a
     response = post_form("/reference/scoring/learn", page="/reference/scoring")
     assert response.status_code == 302
     assert "30" in client.get("/reference/scoring").get_data(as_text=True)
+
+
+def test_admin_sets_a_city_supporters_province_and_scoring_uses_it(
+        client, login_as, post_form, fresh_reference, users):
+    from matchmaker.services import matching
+    from tests import factories
+
+    shenzhen = db.session.scalar(select(Pairing).where(Pairing.supporter_name == "深圳市"))
+    assert shenzhen.supporter_region_code is None  # a city: no province code in the data
+    org = factories.make_org(name="广东省民政厅", region_code="440000")
+    need = factories.make_need(users["recipient"].organisation, region_code="540200")
+    need.organisation.region_code = "653100"  # a 喀什 bureau
+    need.region_code = shenzhen.recipient_region_code
+    offer = factories.make_offer(org, sectors=("0104",))
+    db.session.commit()
+    before = matching.score_pair(need, offer)["factors"]["region"]
+
+    login_as("admin")
+    response = post_form(f"/reference/pairings/{shenzhen.id}/edit",
+                         {"supporter_region_code": "440000", "verified": "y", "active": "y",
+                          "source_url": shenzhen.source_url, "notes": shenzhen.notes})
+    assert response.status_code == 302
+    after = matching.score_pair(need, offer)["factors"]["region"]
+    assert after > before and after >= 0.7
+    bad = post_form(f"/reference/pairings/{shenzhen.id}/edit",
+                    {"supporter_region_code": "540200", "active": "y"})
+    assert bad.status_code == 422 and "省级" in bad.get_data(as_text=True)
