@@ -37,11 +37,14 @@ def test_overview_shows_totals_and_tables(client, data):
 def test_overview_scope_and_bad_input(client, data):
     html = _text(client.get("/dashboard/?province=XJBT00"))
     assert 'data-testid="row-XJBT00"' in html and 'data-testid="row-540000"' not in html
-    for query in ("province=%00&from=x&to=9999-99-99", "from=2025-01-01&to=2024-01-01",
+    for query in ("province=XX&from=x&to=9999-99-99", "from=2025-01-01&to=2024-01-01",
                   "page=-1", "year=abc"):
         assert client.get(f"/dashboard/?{query}").status_code == 200
         assert client.get(f"/dashboard/gaps?{query}&old_page=zz").status_code == 200
         assert client.get(f"/dashboard/honours?{query}").status_code == 200
+    # A NUL byte is refused at the edge for every page, with a Chinese message (not a 500).
+    refused = client.get("/dashboard/?province=%00")
+    assert refused.status_code == 400 and "U+0000" in refused.get_data(as_text=True)
 
 
 def test_gap_page(client, data):
