@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request, session, url_for
+from flask import Flask, abort, flash, request, session, url_for
 from flask_login import current_user
 
+from .extensions import db
 from .models.users import ROLES
-from .permissions import has_role
-from .services import notify
+from .permissions import has_role, needs_reauthentication
+from .services import accounts, notify
 from .services.audit_log import ACTION_LABELS
+from .services.errors import DomainError
 
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
 ALL_ROLES = ("recipient", "supporter", "coordinator", "admin")
@@ -121,3 +123,24 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_wan, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
     app.add_template_filter(lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "", "datetime")
+
+
+def commit_sensitive_action(action: str, password: str | None, operation, *,
+                            reauth: bool = True) -> bool:
+    """Run a service ``operation`` that changes an organisation's standing and commit it.
+
+    Admins re-enter their password first (``reauth``); a wrong password is kept in the
+    audit log. Errors are flashed; returns whether the change was saved."""
+    try:
+        if reauth and needs_reauthentication(current_user):
+            accounts.confirm_password(current_user, password, action=action, ip=client_ip())
+        operation()
+    except DomainError as exc:
+        if "password" in exc.fields:
+            db.session.commit()  # keep the failed re-authentication in the audit log
+        else:
+            db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    return True

@@ -15,9 +15,9 @@ from ..permissions import (
     needs_reauthentication,
     role_required,
 )
-from ..services import accounts, audit_log, audit_query, registration, screening, vetting
+from ..services import audit_log, audit_query, registration, screening, vetting
 from ..services.errors import DomainError
-from ..web import client_ip
+from ..web import client_ip, commit_sensitive_action
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
 
 bp = Blueprint("orgs", __name__)
@@ -87,20 +87,11 @@ def change_status(org_id: int):
         for errors in form.errors.values():
             flash("；".join(errors), "danger")
         return redirect(url_for("orgs.detail", org_id=org.id))
-    try:
-        if needs_reauthentication(current_user):
-            accounts.confirm_password(current_user, form.password.data,
-                                      action="organisation.status", ip=client_ip())
-        vetting.set_status(org, form.status.data, form.reason.data, by=current_user,
-                           ip=client_ip())
-    except DomainError as exc:
-        if "password" in exc.fields:
-            db.session.commit()  # keep the failed re-authentication in the audit log
-        else:
-            db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    saved = commit_sensitive_action(
+        "organisation.status", form.password.data,
+        lambda: vetting.set_status(org, form.status.data, form.reason.data, by=current_user,
+                                   ip=client_ip()))
+    if saved:
         flash(f"已将“{org.name}”改为“{org.status_label}”。", "success")
     return redirect(url_for("orgs.detail", org_id=org.id))
 

@@ -9,9 +9,9 @@ from ..extensions import db
 from ..models import ScreeningHit
 from ..models.blacklist import LIST_TYPES
 from ..permissions import needs_reauthentication, role_required
-from ..services import accounts, blacklist, screening
+from ..services import blacklist, screening
 from ..services.errors import DomainError
-from ..web import client_ip
+from ..web import client_ip, commit_sensitive_action
 from .forms import DecisionForm, ListUploadForm
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
@@ -34,20 +34,12 @@ def decide(hit_id: int):
         for errors in form.errors.values():
             flash("；".join(errors), "danger")
         return redirect(url_for("screening.queue"))
-    try:
-        if form.decision.data == "suspend" and needs_reauthentication(current_user):
-            accounts.confirm_password(current_user, form.password.data,
-                                      action="screening.suspend", ip=client_ip())
-        screening.decide(hit, form.decision.data, form.note.data, by=current_user,
-                         ip=client_ip())
-    except DomainError as exc:
-        if "password" in exc.fields:
-            db.session.commit()  # keep the failed re-authentication in the audit log
-        else:
-            db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    saved = commit_sensitive_action(
+        "screening.suspend", form.password.data,
+        lambda: screening.decide(hit, form.decision.data, form.note.data, by=current_user,
+                                 ip=client_ip()),
+        reauth=form.decision.data == "suspend")
+    if saved:
         flash(f"已处理：{hit.organisation.name}（{hit.status_label}）。", "success")
     return redirect(url_for("screening.queue"))
 
