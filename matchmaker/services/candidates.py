@@ -41,39 +41,34 @@ def _province(code: str | None) -> str | None:
     return region.province_code if region else None
 
 
-def for_need(need: Need, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
-    """Ranked offers for ``need`` with their Offer rows, filtered."""
-    found = matching.candidates_for_need(need, limit=200, widen=f.widen)
-    offers = {o.id: o for o in db.session.scalars(
-        select(Offer).where(Offer.id.in_([c["offer_id"] for c in found])))}
+def _rows(found: list[dict], model, key: str, fixed: dict, f: CandidateFilters, limit: int,
+          sector_codes, province_of) -> list[dict[str, Any]]:
+    """Join ranked candidates to their rows (one query) and apply the page's filters."""
+    items = {x.id: x for x in db.session.scalars(
+        select(model).where(model.id.in_([c[key] for c in found])))}
     rows = []
     for c in found:
-        offer = offers[c["offer_id"]]
+        item = items[c[key]]
         if c["score"] < f.min_score:
             continue
-        if f.sector and not any(code.startswith(f.sector) for code in offer.sector_codes):
+        if f.sector and not any(code.startswith(f.sector) for code in sector_codes(item)):
             continue
-        if f.province and _province(offer.organisation.region_code) != f.province:
+        if f.province and province_of(item) != f.province:
             continue
-        rows.append({**c, "offer": offer, "need": need,
-                     "default_amount": default_amount(need, offer)})
+        pair = {**fixed, key[:-3]: item}
+        rows.append({**c, **pair, "default_amount": default_amount(pair["need"], pair["offer"])})
     return rows[:limit]
+
+
+def for_need(need: Need, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
+    """Ranked offers for ``need`` with their Offer rows, filtered (province: supporter's)."""
+    found = matching.candidates_for_need(need, limit=200, widen=f.widen)
+    return _rows(found, Offer, "offer_id", {"need": need}, f, limit,
+                 lambda o: o.sector_codes, lambda o: _province(o.organisation.region_code))
 
 
 def for_offer(offer: Offer, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
-    """Ranked needs for ``offer`` with their Need rows, filtered."""
+    """Ranked needs for ``offer`` with their Need rows, filtered (province: recipient's)."""
     found = matching.candidates_for_offer(offer, limit=200, widen=f.widen)
-    needs = {n.id: n for n in db.session.scalars(
-        select(Need).where(Need.id.in_([c["need_id"] for c in found])))}
-    rows = []
-    for c in found:
-        need = needs[c["need_id"]]
-        if c["score"] < f.min_score:
-            continue
-        if f.sector and not need.sector_code.startswith(f.sector):
-            continue
-        if f.province and need.region.province_code != f.province:
-            continue
-        rows.append({**c, "need": need, "offer": offer,
-                     "default_amount": default_amount(need, offer)})
-    return rows[:limit]
+    return _rows(found, Need, "need_id", {"offer": offer}, f, limit,
+                 lambda n: [n.sector_code], lambda n: n.region.province_code)

@@ -114,3 +114,19 @@ def test_outsiders_cannot_see_a_match(client, users, post_form, login_as):
     login(client, outsider.email)
     assert client.get(f"/matches/{match_id}").status_code == 404
     assert "基层教师能力提升" not in client.get("/matches").get_data(as_text=True)
+
+
+def test_sector_and_province_filters_on_both_candidate_pages(client, login_as, users):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    by_need = f"/matches/need/{need.id}"
+    assert "基层教师能力提升" in client.get(f"{by_need}?sector=01").get_data(as_text=True)
+    assert "基层教师能力提升" not in client.get(f"{by_need}?sector=08").get_data(as_text=True)
+    assert "基层教师能力提升" in client.get(f"{by_need}?province=310000").get_data(as_text=True)
+    assert "基层教师能力提升" not in client.get(f"{by_need}?province=440000").get_data(
+        as_text=True)
+    by_offer = f"/matches/offer/{offer.id}"
+    assert "江孜县乡村教师培训" in client.get(f"{by_offer}?province=540000").get_data(
+        as_text=True)
+    assert "江孜县乡村教师培训" not in client.get(f"{by_offer}?province=650000").get_data(
+        as_text=True)
