@@ -20,18 +20,17 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import insert, select, text
 
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Match, Need, Offer, Organisation, Region, Sector, User  # noqa: E402
 from matchmaker.models.base import utcnow  # noqa: E402
 from matchmaker.models.offers import offer_regions, offer_sectors  # noqa: E402
-from matchmaker.services import reference  # noqa: E402
+from matchmaker.services.reference import seed
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PAGES = ["/dashboard/", "/dashboard/gaps", "/dashboard/map", "/dashboard/honours",
          "/dashboard/?province=540000&from=2025-01-01&to=2026-12-31"]
@@ -123,7 +122,7 @@ def run(url: str, needs: int, offers: int, matches: int, runs: int) -> bool:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
-        reference.seed_all()
+        seed.seed_all()
         db.session.commit()
         start = time.perf_counter()
         user_id = populate(needs, offers, matches)

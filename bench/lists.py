@@ -17,18 +17,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from flask_migrate import upgrade  # noqa: E402
 from openpyxl import Workbook
 from sqlalchemy import func, select, text
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from flask_migrate import upgrade  # noqa: E402
 
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Need, Organisation, Region, Sector, User  # noqa: E402
-from matchmaker.services import exports, imports, reference, sheets  # noqa: E402
-from matchmaker.services.browse import Filters  # noqa: E402
+from matchmaker.services.lists.browse import Filters  # noqa: E402
+from matchmaker.services.reference import seed
+from matchmaker.services.sheets import exports, imports, workbooks
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def make_sheet(rows: int, region_names: list[str], sector_names: list[str]) -> bytes:
@@ -55,7 +55,7 @@ def run(url: str, rows: int) -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
-        reference.seed_all()
+        seed.seed_all()
         org = Organisation(name="日喀则市民政局（基准）", kind="bureau", region_code="540200",
                            status="verified")
         user = User(email="bench@example.cn", password_hash="x", display_name="基准",  # noqa: S106
@@ -69,7 +69,7 @@ def run(url: str, rows: int) -> None:
         print(f"  sheet: {rows} rows, {len(data) / 1024 / 1024:.2f} MB")
 
         start = time.perf_counter()
-        sheet = sheets.read_sheet(data, "bench.xlsx", imports.HEADERS["needs"])
+        sheet = workbooks.read_sheet(data, "bench.xlsx", imports.HEADERS["needs"])
         read = time.perf_counter()
         plan = imports.check("needs", sheet, org=org)
         checked = time.perf_counter()
@@ -90,7 +90,7 @@ def run(url: str, rows: int) -> None:
         print(f"  export: {total:.1f} s = {rows / total:,.0f} rows/s ({len(out) / 1024:.0f} KB)")
 
         start = time.perf_counter()
-        plan = imports.check("needs", sheets.read_sheet(out, "e.xlsx", imports.HEADERS["needs"]),
+        plan = imports.check("needs", workbooks.read_sheet(out, "e.xlsx", imports.HEADERS["needs"]),
                              org=org)
         counts = imports.save(plan, by=user)
         db.session.commit()

@@ -17,9 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from matchmaker.services.organisations import namematch
 
-from matchmaker.services import namematch  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ILLEGAL = [
     "中国区块链委员会", "中国志愿者协会", "中国产业发展促进协会", "中医药民间协会",

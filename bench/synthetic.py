@@ -11,8 +11,8 @@ import random
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.scoring import NeedTable, OfferTable, Reference
-from matchmaker.services import matching
-from matchmaker.services import reference as reference_data
+from matchmaker.services.matching import ranking
+from matchmaker.services.reference import seed as reference_data
 
 SUFFIX = ["项目", "建设项目", "提升工程", "服务项目", "援助计划", "能力提升行动", "试点"]
 UNITS = ["所乡镇", "个行政村", "所学校", "家卫生院", "个社区", "个安置点", "户困难家庭"]
@@ -31,7 +31,7 @@ def reference() -> Reference:
     with app.app_context():
         db.create_all()
         reference_data.seed_all()
-        return matching.load_reference()
+        return ranking.load_reference()
 
 
 def _phrases(ref: Reference) -> dict[str, list[str]]:

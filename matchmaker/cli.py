@@ -8,8 +8,13 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .models.organisations import LEGAL_FORMS
-from .services import accounts, demo, organisations, reference
+from .ops import backup, demo
+from .services.accounts import identity
 from .services.errors import DomainError
+from .services.matching import ranking
+from .services.organisations import directory
+from .services.reference import seed
+from .services.sheets import workbooks
 
 orgs_cli = AppGroup("orgs", help="管理单位 (organisations).")
 users_cli = AppGroup("users", help="管理用户 (users).")
@@ -21,7 +26,7 @@ def _fail(exc: DomainError) -> None:
 
 
 def _user_or_fail(email: str):
-    user = accounts.get_user_by_email(email)
+    user = identity.get_user_by_email(email)
     if user is None:
         raise click.ClickException(f"用户 {email} 不存在。")
     return user
@@ -30,7 +35,7 @@ def _user_or_fail(email: str):
 @click.command("seed")
 def seed_command() -> None:
     """Load reference data (regions, sectors, pairings); a second run changes nothing."""
-    result = reference.seed_all()
+    result = seed.seed_all()
     db.session.commit()
     click.echo(
         f"地区 +{result['regions']}，领域 +{result['sectors']}，对口支援关系 +{result['pairings']}"
@@ -44,7 +49,7 @@ def seed_command() -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo organisations, users, needs and offers (idempotent)."""
-    reference.seed_all()
+    seed.seed_all()
     try:
         created = demo.load_demo(current_app.config["DEMO_PASSWORD"])
     except DomainError as exc:
@@ -75,7 +80,7 @@ def demo_accounts_command() -> None:
 def orgs_create(name, kind, region_code, uscc, legal_form, status) -> None:
     """Create an organisation and print its id."""
     try:
-        org, warnings = organisations.create_organisation(
+        org, warnings = directory.create_organisation(
             name=name, kind=kind, region_code=region_code, uscc_code=uscc,
             legal_form=legal_form, status=status,
         )
@@ -99,11 +104,11 @@ def users_create(email, password, role, org_name, display_name) -> None:
     """Create a user."""
     org = None
     if org_name:
-        org = organisations.get_by_name(org_name)
+        org = directory.get_by_name(org_name)
         if org is None:
             raise click.ClickException(f"单位“{org_name}”不存在。")
     try:
-        user = accounts.create_user(
+        user = identity.create_user(
             email=email, password=password, role=role, display_name=display_name,
             organisation=org,
         )
@@ -118,7 +123,7 @@ def users_create(email, password, role, org_name, display_name) -> None:
 def users_token(email) -> None:
     """Print a new API token for EMAIL (the token alone on one line)."""
     user = _user_or_fail(email)
-    token = accounts.create_token(user, "命令行生成")
+    token = identity.create_token(user, "命令行生成")
     db.session.commit()
     click.echo(token)
 
@@ -128,7 +133,7 @@ def users_token(email) -> None:
 def users_unlock(email) -> None:
     """Lift a login lock on EMAIL."""
     user = _user_or_fail(email)
-    accounts.unlock(user)
+    identity.unlock(user)
     db.session.commit()
     click.echo(f"已解锁 {user.email}")
 
@@ -152,13 +157,12 @@ def rank_command(top_k, out, widen, learn_) -> None:
     from pathlib import Path
 
     from .scoring import FACTOR_LABELS, FACTORS
-    from .services import matching
 
     if out and Path(out).suffix.lower() not in (".xlsx", ".csv"):
         raise click.ClickException("--out 只支持 .xlsx 或 .csv 文件。")
     if learn_:
         try:
-            result = matching.learn()
+            result = ranking.learn()
         except ValueError as exc:
             click.echo(f"未学习权重：{exc}")
         else:
@@ -170,11 +174,11 @@ def rank_command(top_k, out, widen, learn_) -> None:
             click.echo("已采用学习到的权重。" if result.adopted
                        else "学习到的权重未优于默认权重，未采用。")
     top_k = top_k or current_app.config["SCORING_TOP_K"]
-    result = matching.rank_all(top_k=top_k, widen=widen)
+    result = ranking.rank_all(top_k=top_k, widen=widen)
     click.echo(f"需求 {result.n_needs} 条 × 供给 {result.n_offers} 条，"
                f"推荐 {len(result.rows)} 条，耗时 {result.seconds:.2f} 秒")
     if out:
-        matching.write_sheet(result.rows, Path(out))
+        ranking.write_sheet(result.rows, Path(out))
         click.echo(f"已写出 {out}")
 
 
@@ -188,18 +192,18 @@ def import_command(kind, file, org_name, draft) -> None:
     """Import a 需求清单 (needs) or 供给清单 (offers) sheet: all rows or none."""
     from pathlib import Path
 
-    from .services import imports, sheets
+    from .services.sheets import imports
 
     org = None
     if org_name:
-        org = organisations.get_by_name(org_name)
+        org = directory.get_by_name(org_name)
         if org is None:
             raise click.ClickException(f"单位“{org_name}”不存在。")
     path = Path(file)
-    if path.stat().st_size > sheets.MAX_BYTES:
+    if path.stat().st_size > workbooks.MAX_BYTES:
         raise click.ClickException("文件过大，请控制在 5 MB 以内。")
     try:
-        sheet = sheets.read_sheet(path.read_bytes(), path.name, imports.HEADERS[kind])
+        sheet = workbooks.read_sheet(path.read_bytes(), path.name, imports.HEADERS[kind])
         plan = imports.check(kind, sheet, org=org, draft=draft)
         if not plan.ok:
             imports.record_rejected(plan, by=None, filename=path.name)
@@ -222,7 +226,7 @@ def import_command(kind, file, org_name, draft) -> None:
 @click.command("screen")
 def screen_command() -> None:
     """Screen every organisation against the 非法社会组织 lists (run nightly)."""
-    from .services import screening
+    from .services.organisations import screening
 
     hits = screening.screen_all()
     db.session.commit()
@@ -235,7 +239,6 @@ def backup_command(path) -> None:
     """Write a consistent copy of the database to PATH."""
     from pathlib import Path
 
-    from .services import backup
 
     try:
         backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
@@ -251,7 +254,6 @@ def restore_command(path, yes) -> None:
     """Replace the database with the backup in PATH."""
     from pathlib import Path
 
-    from .services import backup
 
     if not yes:
         click.confirm("恢复将覆盖当前数据库的全部数据，确定继续吗？", abort=True)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
+from .services.platform import audit
 
 MESSAGES = {
     400: ("请求无效", "请求格式不正确，请返回重试。"),
@@ -28,7 +29,6 @@ def render_error(status: int, message: str | None = None):
 
 
 def _record_denial() -> None:
-    from .services import audit
     from .web import client_ip
 
     if not current_user.is_authenticated:

@@ -11,9 +11,10 @@ from flask_login import current_user
 from .extensions import db
 from .models.users import ROLES
 from .permissions import has_role, needs_reauthentication
-from .services import accounts, notify
-from .services.audit_log import ACTION_LABELS
+from .services.accounts import identity
 from .services.errors import DomainError
+from .services.platform import notifications
+from .services.platform.audit_history import ACTION_LABELS
 
 #: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
 ALL_ROLES = ("recipient", "supporter", "coordinator", "admin")
@@ -117,7 +118,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = nav_for(current_user) if current_user.is_authenticated else []
-        unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
+        unread = notifications.unread_count(current_user) if current_user.is_authenticated else 0
         return {"nav_items": items, "role_labels": ROLES, "unread_count": unread}
 
     app.add_template_filter(format_wan, "wan")
@@ -133,7 +134,7 @@ def commit_sensitive_action(action: str, password: str | None, operation, *,
     audit log. Errors are flashed; returns whether the change was saved."""
     try:
         if reauth and needs_reauthentication(current_user):
-            accounts.confirm_password(current_user, password, action=action, ip=client_ip())
+            identity.confirm_password(current_user, password, action=action, ip=client_ip())
         operation()
     except DomainError as exc:
         if "password" in exc.fields:

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.services import reference
+from matchmaker.services.reference import seed
 
 from . import factories
 
@@ -56,7 +56,7 @@ def app(tmp_path_factory):
 
     with app.app_context():
         upgrade()
-        reference.seed_all()
+        seed.seed_all()
         db.session.commit()
     return app
 
@@ -93,7 +93,7 @@ def fresh_reference(app):
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
-        reference.seed_all()
+        seed.seed_all()
         db.session.commit()
 
 

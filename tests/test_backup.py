@@ -12,7 +12,8 @@ from sqlalchemy import func, select, text
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Organisation, User
-from matchmaker.services import backup, reference
+from matchmaker.ops import backup
+from matchmaker.services.reference import seed
 from tests import factories
 
 
@@ -61,7 +62,7 @@ def test_sqlite_round_trip(tmp_path):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
-        reference.seed_all()
+        seed.seed_all()
         db.session.commit()
     _round_trip(app, tmp_path)
     with app.app_context():

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Need, Offer, Organisation, Pairing, Region, User
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 from tests.conftest import login
 
 
@@ -67,7 +67,7 @@ def test_users_create_and_token(cli, client):
     assert token.exit_code == 0
     lines = token.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mm_")
-    assert accounts.user_for_token(lines[0]).email == "kashi@example.cn"
+    assert identity.user_for_token(lines[0]).email == "kashi@example.cn"
 
 
 def test_users_create_refuses_a_weak_password_and_unknown_org(cli):

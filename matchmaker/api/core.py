@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db, limiter
-from ..services import accounts
+from ..services.accounts import identity
 from ..services.errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -58,7 +58,7 @@ def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user = identity.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         return error(401)
     db.session.commit()  # last_used_at

@@ -11,11 +11,12 @@ from pydantic import BaseModel
 from ..extensions import db
 from ..models import Need, Offer
 from ..permissions import can_edit_item, can_post_need, can_post_offer, can_view_item, has_role
-from ..services import listing, matching, needs, offers
-from ..services.browse import Filters, browse
 from ..services.errors import Conflict, DomainError, Forbidden, NotFound
-from ..services.listing import SectorIndex, wan_text
-from ..services.regions import RegionIndex
+from ..services.lists import needs, offers, rules
+from ..services.lists.browse import Filters, browse
+from ..services.lists.rules import SectorIndex, wan_text
+from ..services.matching import ranking
+from ..services.reference.regions import RegionIndex
 from . import schemas, serialise
 from .core import body, int_arg, paginated, route
 
@@ -113,7 +114,7 @@ def _patch(kind: Kind, item_id: int):
         data = kind.clean(raw, item.organisation)
         kind.service.update(item, data, by=user, ip=request.remote_addr)
     if status is not None:
-        listing.set_status(item, status, by=user, ip=request.remote_addr)
+        rules.set_status(item, status, by=user, ip=request.remote_addr)
     db.session.commit()
     return jsonify(kind.out(item))
 
@@ -122,7 +123,7 @@ def _delete(kind: Kind, item_id: int):
     item = _load(kind, item_id)
     if not can_edit_item(g.api_user, item):
         raise Forbidden(f"只有发布单位可以删除该{kind.noun}。")
-    listing.delete_item(item, by=g.api_user, ip=request.remote_addr)
+    rules.delete_item(item, by=g.api_user, ip=request.remote_addr)
     db.session.commit()
     return "", 204
 
@@ -135,9 +136,9 @@ def _candidates(kind: Kind, item_id: int):
     limit = int_arg("limit")
     limit = max(1, min(limit, 100)) if limit is not None else 10
     if kind is NEEDS:
-        found = matching.candidates_for_need(item, limit=limit)
+        found = ranking.candidates_for_need(item, limit=limit)
     else:
-        found = matching.candidates_for_offer(item, limit=limit)
+        found = ranking.candidates_for_offer(item, limit=limit)
     return jsonify({f"{kind.model.__name__.lower()}_id": item.id, "candidates": found})
 
 

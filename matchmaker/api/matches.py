@@ -8,8 +8,9 @@ from sqlalchemy import or_, select
 from ..extensions import db
 from ..models import Match, Need, Offer
 from ..permissions import has_role, is_staff
-from ..services import matches, matching, tx
+from ..services import tx
 from ..services.errors import Forbidden, NotFound
+from ..services.matching import lifecycle, ranking
 from . import schemas, serialise
 from .core import body, id_arg, paginated, route
 
@@ -59,12 +60,12 @@ def matches_create():
     need, offer = db.session.get(Need, values.need_id), db.session.get(Offer, values.offer_id)
     scored = {}
     if need is not None and offer is not None:
-        scored = matching.score_pair(need, offer)
-    decision = matches.Decision(
+        scored = ranking.score_pair(need, offer)
+    decision = lifecycle.Decision(
         need_id=values.need_id, offer_id=values.offer_id, status=values.status,
         amount_yuan=values.amount_yuan, note=values.note, score=scored.get("score"),
         factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
-    match = tx.run(lambda: matches.decide(decision, by=g.api_user, ip=request.remote_addr))
+    match = tx.run(lambda: lifecycle.decide(decision, by=g.api_user, ip=request.remote_addr))
     return jsonify(serialise.match(match)), 201
 
 
@@ -83,7 +84,7 @@ def _act(item_id: int, action):
 @route("POST", "/matches/{id}/accept", summary="接受对接（双方都接受后为 accepted）",
        roles="需求方或供给方单位", response=schemas.MatchOut, errors=(403, 404, 409))
 def matches_accept(item_id: int):
-    return _act(item_id, lambda i: matches.accept(i, by=g.api_user, ip=request.remote_addr))
+    return _act(item_id, lambda i: lifecycle.accept(i, by=g.api_user, ip=request.remote_addr))
 
 
 @route("POST", "/matches/{id}/decline", summary="谢绝对接（双方都接受前）",
@@ -91,7 +92,7 @@ def matches_accept(item_id: int):
        errors=(403, 404, 409, 422))
 def matches_decline(item_id: int):
     note = body(schemas.MatchNote).note if request.get_data() else ""
-    return _act(item_id, lambda i: matches.decline(i, by=g.api_user, note=note,
+    return _act(item_id, lambda i: lifecycle.decline(i, by=g.api_user, note=note,
                                                    ip=request.remote_addr))
 
 
@@ -100,7 +101,7 @@ def matches_decline(item_id: int):
        errors=(403, 404, 409, 415, 422))
 def matches_complete(item_id: int):
     values = body(schemas.MatchComplete)
-    return _act(item_id, lambda i: matches.complete(
+    return _act(item_id, lambda i: lifecycle.complete(
         i, by=g.api_user, completed_on=values.completed_on,
         delivered_yuan=values.delivered_yuan, result_text=values.result_text,
         ip=request.remote_addr))
@@ -110,5 +111,5 @@ def matches_complete(item_id: int):
        body=schemas.MatchNote, response=schemas.MatchOut, errors=(403, 404, 409, 422))
 def matches_cancel(item_id: int):
     note = body(schemas.MatchNote).note if request.get_data() else ""
-    return _act(item_id, lambda i: matches.cancel(i, by=g.api_user, note=note,
+    return _act(item_id, lambda i: lifecycle.cancel(i, by=g.api_user, note=note,
                                                   ip=request.remote_addr))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import g
 
-from ..listing_views import is_matched_party_for
+from ..lists.views import is_matched_party_for
 from ..models import Match, Need, Offer
 from ..permissions import can_see_contact
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models.base import utcnow
 from ..permissions import role_required
-from ..services import audit_query
+from ..services.platform import audit_search
 from ..web import client_ip
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -18,18 +18,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("")
 @role_required("coordinator", "admin")
 def index():
-    filters = audit_query.AuditFilters.from_args(request.args)
-    page = db.paginate(audit_query.query(filters), per_page=50, error_out=False)
+    filters = audit_search.AuditFilters.from_args(request.args)
+    page = db.paginate(audit_search.query(filters), per_page=50, error_out=False)
     return render_template("audit/index.html", page=page, filters=filters,
-                           choices=audit_query.choices(), results=audit_query.RESULT_LABELS,
-                           format_changes=audit_query.format_changes)
+                           choices=audit_search.choices(), results=audit_search.RESULT_LABELS,
+                           format_changes=audit_search.format_changes)
 
 
 @bp.get("/export.xlsx")
 @role_required("coordinator", "admin")
 def export():
-    filters = audit_query.AuditFilters.from_args(request.args)
-    data, _count = audit_query.export_xlsx(filters, by=current_user, ip=client_ip())
+    filters = audit_search.AuditFilters.from_args(request.args)
+    data, _count = audit_search.export_xlsx(filters, by=current_user, ip=client_ip())
     db.session.commit()
     name = f"audit-{utcnow():%Y%m%d-%H%M%S}.xlsx"
     return Response(data, mimetype=XLSX,

@@ -17,17 +17,18 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ApiToken
-from ..services import accounts, audit
+from ..services.accounts import identity
 from ..services.errors import DomainError, Throttled
+from ..services.platform import audit
 from ..web import client_ip, is_safe_next
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 
 bp = Blueprint("auth", __name__)
 
 
-def _policy() -> accounts.LoginPolicy:
+def _policy() -> identity.LoginPolicy:
     cfg = current_app.config
-    return accounts.LoginPolicy(
+    return identity.LoginPolicy(
         max_failures=cfg["LOGIN_MAX_FAILURES"],
         lock_minutes=cfg["LOGIN_LOCK_MINUTES"],
         max_failures_per_ip=cfg["LOGIN_MAX_FAILURES_PER_IP"],
@@ -42,7 +43,7 @@ def login():
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(
+            user = identity.authenticate(
                 form.email.data, form.password.data, ip=client_ip(), policy=_policy()
             )
         except DomainError as exc:
@@ -100,7 +101,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(
+            identity.change_password(
                 current_user, form.old_password.data, form.new_password.data, ip=client_ip()
             )
         except DomainError as exc:
@@ -121,7 +122,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_profile(token_form=form, status=422)
-    token = accounts.create_token(current_user, form.name.data or "")
+    token = identity.create_token(current_user, form.name.data or "")
     db.session.commit()
     flash("令牌已生成。它只显示这一次，请立即复制保存。", "success")
     return _render_profile(new_token=token)
@@ -133,7 +134,7 @@ def revoke_token(token_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.revoke_token(current_user, token_id)
+            identity.revoke_token(current_user, token_id)
         except DomainError as exc:
             flash(exc.message, "danger")
         else:

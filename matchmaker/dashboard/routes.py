@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..permissions import can_view_dashboard, can_view_honours
-from ..services import dashboard, gaps, honours, iati, reports, tilemap
-from ..services.dashboard import Scope
+from ..services.reporting import dashboard, downloads, gaps, honours, iati, tilemap
+from ..services.reporting.dashboard import Scope
 from ..web import client_ip
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -72,20 +72,20 @@ def gap_map():
 @login_required
 def table(name: str, fmt: str):
     _require(can_view_honours if name == "honours" else can_view_dashboard)
-    tbl = reports.table(name, Scope.from_args(request.args),
+    tbl = downloads.table(name, Scope.from_args(request.args),
                         honours.valid_year(request.args.get("year")))
     if tbl is None or fmt not in ("csv", "xlsx"):
         abort(404)
     if fmt == "csv":
-        return _download(reports.table_csv(tbl), "text/csv; charset=utf-8", f"{tbl[0]}.csv")
-    return _download(reports.table_xlsx(tbl), XLSX, f"{tbl[0]}.xlsx")
+        return _download(downloads.table_csv(tbl), "text/csv; charset=utf-8", f"{tbl[0]}.csv")
+    return _download(downloads.table_xlsx(tbl), XLSX, f"{tbl[0]}.xlsx")
 
 
 @bp.get("/report.xlsx")
 @login_required
 def report():
     _require(can_view_dashboard)
-    data = reports.workbook(Scope.from_args(request.args), user=current_user, ip=client_ip())
+    data = downloads.workbook(Scope.from_args(request.args), user=current_user, ip=client_ip())
     db.session.commit()
     return _download(data, XLSX, "援藏援疆项目对接报表.xlsx")
 
@@ -94,7 +94,7 @@ def report():
 @login_required
 def hxl():
     _require(can_view_dashboard)
-    data = reports.hxl_csv(Scope.from_args(request.args), user=current_user, ip=client_ip())
+    data = downloads.hxl_csv(Scope.from_args(request.args), user=current_user, ip=client_ip())
     db.session.commit()
     return _download(data, "text/csv; charset=utf-8", "3w-hxl.csv")
 

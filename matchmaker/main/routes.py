@@ -4,8 +4,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import notify
-from ..services.overview import home_summary
+from ..services.platform import notifications as inbox
+from ..services.reporting.overview import home_summary
 
 bp = Blueprint("main", __name__)
 ORG_ROLES = ("recipient", "supporter")
@@ -33,12 +33,12 @@ def healthz():
 @bp.get("/notifications")
 @login_required
 def notifications():
-    return render_template("main/notifications.html", items=notify.recent(current_user))
+    return render_template("main/notifications.html", items=inbox.recent(current_user))
 
 
 @bp.post("/notifications/read")
 @login_required
 def notifications_read():
-    notify.mark_all_read(current_user)
+    inbox.mark_all_read(current_user)
     db.session.commit()
     return redirect(url_for("main.notifications"))

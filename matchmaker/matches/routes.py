@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from .. import listing_views as lv
 from ..extensions import db
+from ..lists import views as lv
 from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import (
@@ -17,9 +17,11 @@ from ..permissions import (
     can_view_match,
     is_staff,
 )
-from ..services import audit_log, candidates, matches, matching, plans, tx
+from ..services import tx
 from ..services.errors import DomainError
-from ..services.listing import parse_date, parse_wan
+from ..services.lists.rules import parse_date, parse_wan
+from ..services.matching import candidates, lifecycle, plans, ranking
+from ..services.platform import audit_history
 from ..web import client_ip
 from .forms import CompleteForm, ConfirmForm, NoteForm, RejectForm
 
@@ -52,7 +54,7 @@ def _candidates_page(model, item_id: int, finder, template: str):
         Region.level == "province").order_by(Region.code)).all()
     return render_template(template, item=item, rows=rows, filters=filters,
                            supporter_provinces=[tuple(p) for p in provinces],
-                           factor_labels=matching.FACTOR_LABELS,
+                           factor_labels=ranking.FACTOR_LABELS,
                            sectors=lv.sector_choices(blank="全部领域"),
                            can_decide=can_decide_matches(current_user),
                            confirm_form=ConfirmForm(), reject_form=RejectForm())
@@ -86,12 +88,12 @@ def _decide(status: str, form) -> object:
     offer = db.session.get(Offer, int(form.offer_id.data or 0))
     try:
         amount = parse_wan(form.amount_wan.data) if status == "confirmed" else 0
-        scored = matching.score_pair(need, offer) if need and offer else {}
-        decision = matches.Decision(
+        scored = ranking.score_pair(need, offer) if need and offer else {}
+        decision = lifecycle.Decision(
             need_id=need.id if need else 0, offer_id=offer.id if offer else 0, status=status,
             amount_yuan=amount, note=form.note.data or "", score=scored.get("score"),
             factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
-        match = tx.run(lambda: matches.decide(decision, by=current_user, ip=client_ip()))
+        match = tx.run(lambda: lifecycle.decide(decision, by=current_user, ip=client_ip()))
     except ValueError as exc:
         flash(f"对接金额：{exc}", "danger")
         return redirect(_back())
@@ -129,9 +131,9 @@ def _load(item_id: int) -> Match:
 def detail(item_id: int):
     match = _load(item_id)
     return render_template(
-        "matches/detail.html", match=match, side=matches.side_of(current_user, match),
-        history=audit_log.for_entity(match), note_form=NoteForm(),
-        complete_form=CompleteForm(), factor_labels=matching.FACTOR_LABELS)
+        "matches/detail.html", match=match, side=lifecycle.side_of(current_user, match),
+        history=audit_history.for_entity(match), note_form=NoteForm(),
+        complete_form=CompleteForm(), factor_labels=ranking.FACTOR_LABELS)
 
 
 def _act(item_id: int, action, message: str, allowed):
@@ -154,14 +156,14 @@ def _act(item_id: int, action, message: str, allowed):
 @bp.post("/<int:item_id>/accept")
 @login_required
 def accept(item_id: int):
-    return _act(item_id, lambda note: matches.accept(item_id, by=current_user, ip=client_ip()),
+    return _act(item_id, lambda note: lifecycle.accept(item_id, by=current_user, ip=client_ip()),
                 "已接受。", can_answer_match)
 
 
 @bp.post("/<int:item_id>/decline")
 @login_required
 def decline(item_id: int):
-    return _act(item_id, lambda note: matches.decline(item_id, by=current_user, note=note,
+    return _act(item_id, lambda note: lifecycle.decline(item_id, by=current_user, note=note,
                                                       ip=client_ip()), "已谢绝，资金已释放。",
                 can_answer_match)
 
@@ -169,7 +171,7 @@ def decline(item_id: int):
 @bp.post("/<int:item_id>/cancel")
 @login_required
 def cancel(item_id: int):
-    return _act(item_id, lambda note: matches.cancel(item_id, by=current_user, note=note,
+    return _act(item_id, lambda note: lifecycle.cancel(item_id, by=current_user, note=note,
                                                      ip=client_ip()), "已撤销，资金已释放。",
                 lambda user, match: can_decide_matches(user))
 
@@ -177,7 +179,7 @@ def cancel(item_id: int):
 @bp.post("/<int:item_id>/complete")
 @login_required
 def complete(item_id: int):
-    if matches.side_of(current_user, _load(item_id)) != "need":
+    if lifecycle.side_of(current_user, _load(item_id)) != "need":
         abort(403)
     form = CompleteForm()
     try:
@@ -185,7 +187,7 @@ def complete(item_id: int):
             raise DomainError("；".join(m for ms in form.errors.values() for m in ms))
         completed_on = parse_date(form.completed_on.data)
         delivered = parse_wan(form.delivered_wan.data)
-        tx.run(lambda: matches.complete(item_id, by=current_user, completed_on=completed_on,
+        tx.run(lambda: lifecycle.complete(item_id, by=current_user, completed_on=completed_on,
                                         delivered_yuan=delivered,
                                         result_text=form.result_text.data or "",
                                         ip=client_ip()))

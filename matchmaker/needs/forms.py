@@ -3,7 +3,7 @@
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..listing_forms import ListItemForm
+from ..lists.forms import ListItemForm
 
 
 class NeedForm(ListItemForm):

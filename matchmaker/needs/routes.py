@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .. import listing_views as lv
+from ..lists import views as lv
 from ..models import Need
 from ..permissions import can_post_need
-from ..services import needs
-from ..services.listing import SectorIndex
-from ..services.regions import RegionIndex
+from ..services.lists import needs
+from ..services.lists.rules import SectorIndex
+from ..services.reference.regions import RegionIndex
 from .forms import NeedForm
 
 

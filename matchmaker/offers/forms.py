@@ -3,7 +3,7 @@
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..listing_forms import ListItemForm
+from ..lists.forms import ListItemForm
 
 
 class OfferForm(ListItemForm):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .. import listing_views as lv
+from ..lists import views as lv
 from ..models import Offer
 from ..permissions import can_post_offer
-from ..services import offers
-from ..services.listing import SectorIndex
-from ..services.regions import RegionIndex
+from ..services.lists import offers
+from ..services.lists.rules import SectorIndex
+from ..services.reference.regions import RegionIndex
 from .forms import OfferForm
 
 

@@ -15,8 +15,10 @@ from ..permissions import (
     needs_reauthentication,
     role_required,
 )
-from ..services import audit_log, audit_query, registration, screening, vetting
+from ..services.accounts import registration
 from ..services.errors import DomainError
+from ..services.organisations import screening, vetting
+from ..services.platform import audit_history, audit_search
 from ..web import client_ip, commit_sensitive_action
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
 
@@ -74,8 +76,8 @@ def detail(org_id: int):
         form=StatusForm(status="verified" if org.status != "verified" else "suspended"),
         reauth=needs_reauthentication(current_user),
         open_matches=vetting.open_matches(org), hits=screening.hits_for(org) if staff else [],
-        history=audit_log.for_entity(org) if staff else [],
-        format_changes=audit_query.format_changes)
+        history=audit_history.for_entity(org) if staff else [],
+        format_changes=audit_search.format_changes)
 
 
 @bp.post("/orgs/<int:org_id>/status")

@@ -19,8 +19,10 @@ from ..extensions import db
 from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, role_required
-from ..services import audit, matching, refdata
 from ..services.errors import DomainError
+from ..services.matching import ranking
+from ..services.platform import audit
+from ..services.reference import corrections
 from ..web import client_ip
 from .forms import PairingForm, RegionForm
 
@@ -38,7 +40,7 @@ def pairings():
     verified = request.args.get("verified") or None
     q = (request.args.get("q") or "").strip()[:50]
     page = db.paginate(
-        refdata.pairings_query(province=province, verified=verified, q=q), per_page=50
+        corrections.pairings_query(province=province, verified=verified, q=q), per_page=50
     )
     return render_template(
         "reference/pairings.html",
@@ -58,7 +60,7 @@ def edit_pairing(pairing_id: int):
                                    .order_by(Region.code)).all()
     form.supporter_region_code.choices = [("", "（无）")] + [(r.code, r.name) for r in provinces]
     if form.validate_on_submit():
-        change = refdata.PairingChange(
+        change = corrections.PairingChange(
             supporter_region_code=form.supporter_region_code.data or None,
             verified=form.verified.data,
             active=form.active.data,
@@ -66,7 +68,7 @@ def edit_pairing(pairing_id: int):
             notes=(form.notes.data or "").strip(),
         )
         try:
-            changed = refdata.update_pairing(pairing, change, by=current_user, ip=client_ip())
+            changed = corrections.update_pairing(pairing, change, by=current_user, ip=client_ip())
         except DomainError as exc:
             db.session.rollback()
             form.supporter_region_code.errors = exc.fields.get("supporter_region_code", [])
@@ -99,12 +101,12 @@ def edit_region(code: str):
     region = db.session.get(Region, code) or abort(404)
     form = RegionForm(obj=region)
     if form.validate_on_submit():
-        change = refdata.RegionChange(
+        change = corrections.RegionChange(
             name=form.name.data.strip(),
             verified=form.verified.data,
             notes=(form.notes.data or "").strip(),
         )
-        changed = refdata.update_region(region, change, by=current_user, ip=client_ip())
+        changed = corrections.update_region(region, change, by=current_user, ip=client_ip())
         db.session.commit()
         flash("已保存。" if changed else "没有改动。", "success")
         return redirect(url_for("reference.regions", province=region.province_code))
@@ -129,8 +131,8 @@ def sectors():
 def scoring():
     return render_template(
         "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
-        current=matching.current_weights(), labels=matching.FACTOR_LABELS,
-        decisions=len(matching.decisions()[1]), learned=None,
+        current=ranking.current_weights(), labels=ranking.FACTOR_LABELS,
+        decisions=len(ranking.decisions()[1]), learned=None,
         can_learn=can_manage_reference_data(current_user))
 
 
@@ -138,7 +140,7 @@ def scoring():
 @role_required("admin")
 def scoring_learn():
     try:
-        result = matching.learn(save=True)
+        result = ranking.learn(save=True)
     except ValueError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("reference.scoring"))
@@ -149,5 +151,5 @@ def scoring_learn():
     db.session.commit()
     return render_template(
         "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
-        current=matching.current_weights(), labels=matching.FACTOR_LABELS,
+        current=ranking.current_weights(), labels=ranking.FACTOR_LABELS,
         decisions=result.n_decisions, learned=result, can_learn=True)

@@ -1,6 +1,7 @@
 """Plain inputs of the scoring engine: reference data and column tables of needs and offers.
 
-Nothing here knows about Flask or the database; ``services/matching.py`` fills these from rows.
+Nothing here knows about Flask or the database; ``services/matching/ranking.py``
+fills these from rows.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from ..extensions import db
 from ..models import ScreeningHit
 from ..models.blacklist import LIST_TYPES
 from ..permissions import needs_reauthentication, role_required
-from ..services import blacklist, screening
 from ..services.errors import DomainError
+from ..services.organisations import blacklist, screening
 from ..web import client_ip, commit_sensitive_action
 from .forms import DecisionForm, ListUploadForm
 

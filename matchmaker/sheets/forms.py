@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, SubmitField
 
-from ..services.sheets import MAX_BYTES
+from ..services.sheets.workbooks import MAX_BYTES
 
 
 class UploadForm(FlaskForm):

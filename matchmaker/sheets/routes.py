@@ -19,11 +19,11 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..permissions import can_import_list, is_staff
-from ..services import audit, exports, imports, sheets
-from ..services.browse import Filters
 from ..services.errors import DomainError
+from ..services.lists.browse import Filters
+from ..services.platform import audit
+from ..services.sheets import exports, imports, uploads, workbooks
 from ..web import client_ip
-from . import storage
 from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("sheets", __name__)
@@ -44,14 +44,14 @@ def _import_org():
 
 
 def _load(kind: str, token: str) -> tuple[bytes, dict[str, Any]]:
-    found = storage.load(token, user_id=current_user.id, kind=kind)
+    found = uploads.load(token, user_id=current_user.id, kind=kind)
     if found is None:
         abort(404)
     return found
 
 
 def _check(kind: str, data: bytes, meta: dict[str, Any]):
-    sheet = sheets.read_sheet(data, meta["filename"], imports.HEADERS[kind])
+    sheet = workbooks.read_sheet(data, meta["filename"], imports.HEADERS[kind])
     return sheet, imports.check(kind, sheet, org=_import_org(), draft=meta["draft"])
 
 
@@ -92,7 +92,7 @@ def upload(kind: str):
     _authorise(kind)
     form = UploadForm()
     if form.validate_on_submit():
-        data = form.file.data.read(sheets.MAX_BYTES + 1)
+        data = form.file.data.read(workbooks.MAX_BYTES + 1)
         meta = {"user_id": current_user.id, "kind": kind, "draft": bool(form.draft.data),
                 "filename": (form.file.data.filename or "upload")[-120:]}
         try:
@@ -108,13 +108,13 @@ def upload(kind: str):
                 imports.record_rejected(plan, by=current_user, ip=client_ip(),
                                         filename=meta["filename"])
             db.session.commit()
-            token = storage.store(data, meta | {"preview": _preview(plan)})
+            token = uploads.store(data, meta | {"preview": _preview(plan)})
             return redirect(url_for(".preview", kind=kind, token=token))
     status = 422 if form.errors else 200
     return render_template("sheets/upload.html", form=form, kind=kind,
                            label=imports.LABELS[kind], staff=is_staff(current_user),
                            headers=imports.HEADERS[kind], required=imports.REQUIRED[kind],
-                           max_rows=sheets.MAX_ROWS), status
+                           max_rows=workbooks.MAX_ROWS), status
 
 
 @bp.get(f"/import/{KIND}/<token>")
@@ -153,11 +153,11 @@ def confirm(kind: str, token: str):
     if counts is None:
         imports.record_rejected(plan, by=current_user, ip=client_ip(), filename=meta["filename"])
         db.session.commit()
-        storage.update(token, meta | {"preview": _preview(plan)})
+        uploads.update(token, meta | {"preview": _preview(plan)})
         flash("重新检查时发现错误（数据可能已有变化），未保存任何数据。", "danger")
         return redirect(url_for(".preview", kind=kind, token=token))
     db.session.commit()
-    storage.discard(token)
+    uploads.discard(token)
     flash(f"导入完成：{imports.summary(counts)}。", "success")
     return redirect(url_for(f"{kind}.index"))
 

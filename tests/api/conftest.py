@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 
 
 class Api:
@@ -41,6 +41,6 @@ class Api:
 
 @pytest.fixture()
 def api(client, users):
-    tokens = {role: accounts.create_token(user, "tests") for role, user in users.items()}
+    tokens = {role: identity.create_token(user, "tests") for role, user in users.items()}
     db.session.commit()
     return Api(client, tokens)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Offer
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 from tests import factories
 
 from .test_api_lists import _error
@@ -82,7 +82,7 @@ def test_match_errors(api, users):
     _error(api.as_("coordinator").post("/matches", {**base, "status": "rejected"}), 409)
     outsider = factories.make_user("supporter")
     db.session.commit()
-    token = accounts.create_token(outsider)
+    token = identity.create_token(outsider)
     db.session.commit()
     hidden = api.client.post(f"/api/v1/matches/{first['id']}/accept",
                              headers={"Authorization": f"Bearer {token}"})
@@ -106,7 +106,7 @@ def test_twenty_simultaneous_confirmations_over_http(live_server, ctx, users):
     needs = [factories.make_need(users["recipient"].organisation, budget_yuan=150_000)
              for _ in range(20)]
     db.session.commit()
-    token = accounts.create_token(users["coordinator"])
+    token = identity.create_token(users["coordinator"])
     db.session.commit()
     offer_id, need_ids = offer.id, [n.id for n in needs]
     statuses: list[int] = []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.services import matches, tx
+from matchmaker.services import tx
+from matchmaker.services.matching import lifecycle
 from tests import factories
 
 R, S, C, A = "recipient", "supporter", "coordinator", "admin"
@@ -63,8 +64,8 @@ def objs(users):
     made = {"need": need.id, "offer": offer.id, "offer2": factories.make_offer(s_org).id,
             "draft": factories.make_need(r_org, status="draft").id}
     db.session.commit()
-    match = tx.run(lambda: matches.decide(
-        matches.Decision(need.id, offer.id, "confirmed", 1000), by=users[C]))
+    match = tx.run(lambda: lifecycle.decide(
+        lifecycle.Decision(need.id, offer.id, "confirmed", 1000), by=users[C]))
     made["match"] = match.id
     return made
 

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from matchmaker import create_app
 from matchmaker.extensions import db, limiter
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 from tests import factories
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -59,7 +59,7 @@ def world(client, users):
         factories.make_offer(supporter, status="draft", title="支援方草稿供给"),
     ]
     db.session.commit()
-    tokens = {role: accounts.create_token(user, "schemathesis") for role, user in users.items()}
+    tokens = {role: identity.create_token(user, "schemathesis") for role, user in users.items()}
     db.session.commit()
 
     def as_(role):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from matchmaker.scoring import PairingInfo, Reference, RegionInfo, SectorInfo
-from matchmaker.services import reference as seeding
+from matchmaker.services.reference import seed as seeding
 
 
 class _CsvRegionIndex(seeding._RegionIndex):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 from matchmaker.services.errors import Conflict, DomainError
 from tests import factories
 
@@ -22,12 +22,12 @@ from tests import factories
     ],
 )
 def test_password_rules(password, ok):
-    assert (accounts.password_problems(password) == []) is ok
+    assert (identity.password_problems(password) == []) is ok
 
 
 def test_create_user_normalises_email_and_hashes_password(ctx):
     org = factories.make_org()
-    user = accounts.create_user(email=" Li.Ming@Example.CN ", password="Strong-Pass1",
+    user = identity.create_user(email=" Li.Ming@Example.CN ", password="Strong-Pass1",
                                 role="recipient", display_name="李明", organisation=org)
     assert user.email == "li.ming@example.cn"
     assert user.password_hash.startswith("scrypt:")
@@ -36,10 +36,10 @@ def test_create_user_normalises_email_and_hashes_password(ctx):
 
 def test_duplicate_email_is_a_conflict(ctx):
     org = factories.make_org()
-    accounts.create_user(email="a@example.cn", password="Strong-Pass1", role="recipient",
+    identity.create_user(email="a@example.cn", password="Strong-Pass1", role="recipient",
                          display_name="甲", organisation=org)
     with pytest.raises(Conflict):
-        accounts.create_user(email="A@example.cn", password="Strong-Pass1", role="recipient",
+        identity.create_user(email="A@example.cn", password="Strong-Pass1", role="recipient",
                              display_name="乙", organisation=org)
 
 
@@ -57,15 +57,15 @@ def test_create_user_rejects_bad_input(ctx, kwargs, field):
               "display_name": "丙", "organisation": factories.make_org()}
     values.update(kwargs)
     with pytest.raises(DomainError) as info:
-        accounts.create_user(**values)
+        identity.create_user(**values)
     assert field in info.value.fields
 
 
 def test_token_for_inactive_user_is_refused(ctx):
     user = factories.make_user("supporter")
-    token = accounts.create_token(user)
-    assert accounts.user_for_token(token) == user
+    token = identity.create_token(user)
+    assert identity.user_for_token(token) == user
     user.active = False
     db.session.flush()
-    assert accounts.user_for_token(token) is None
-    assert accounts.user_for_token("mm_not-a-token") is None
+    assert identity.user_for_token(token) is None
+    assert identity.user_for_token("mm_not-a-token") is None

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Need
-from matchmaker.services import dashboard, gaps, honours, tilemap
-from matchmaker.services.dashboard import Scope
+from matchmaker.services.reporting import dashboard, gaps, honours, tilemap
+from matchmaker.services.reporting.dashboard import Scope
 from tests.dashboard_helpers import build
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Match, Need, Offer, Organisation, Region
-from matchmaker.services import exports, imports, sheets
-from matchmaker.services.browse import Filters
 from matchmaker.services.errors import DomainError
+from matchmaker.services.lists.browse import Filters
+from matchmaker.services.sheets import exports, imports, workbooks
 from tests import factories
 from tests.sheet_helpers import NEED_HEADERS, OFFER_HEADERS, need_row, offer_row, xlsx
 
@@ -22,7 +22,7 @@ def _count(model) -> int:
 
 
 def _plan(kind, data, org, *, draft=False, filename="a.xlsx"):
-    sheet = sheets.read_sheet(data, filename, imports.HEADERS[kind])
+    sheet = workbooks.read_sheet(data, filename, imports.HEADERS[kind])
     return imports.check(kind, sheet, org=org, draft=draft)
 
 
@@ -318,7 +318,7 @@ def test_template_has_headers_example_and_sector_dropdown(org):
 
 def test_error_report_has_the_original_columns_and_an_error_column(org):
     data = xlsx([need_row("甲"), need_row("乙", 领域="航天")])
-    sheet = sheets.read_sheet(data, "a.xlsx", imports.HEADERS["needs"])
+    sheet = workbooks.read_sheet(data, "a.xlsx", imports.HEADERS["needs"])
     report = exports.error_report(imports.check("needs", sheet, org=org), sheet)
     rows = list(load_workbook(io.BytesIO(report)).active.values)
     assert list(rows[0]) == NEED_HEADERS + ["错误说明"]

@@ -9,8 +9,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
 from matchmaker.extensions import db
-from matchmaker.services import matches, plans, tx
+from matchmaker.services import tx
 from matchmaker.services.errors import Conflict
+from matchmaker.services.matching import lifecycle, plans
 from tests import factories
 
 
@@ -41,7 +42,7 @@ def test_confirmation_mails_both_organisations_after_commit(smtp, ctx, users):
     need = factories.make_need(users["recipient"].organisation)
     offer = factories.make_offer(users["supporter"].organisation)
     db.session.commit()
-    tx.run(lambda: matches.decide(matches.Decision(need.id, offer.id, "confirmed", 1000),
+    tx.run(lambda: lifecycle.decide(lifecycle.Decision(need.id, offer.id, "confirmed", 1000),
                                   by=users["coordinator"]))
     recipients = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
     assert recipients == sorted([users["recipient"].email, users["supporter"].email])

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.models import Match, Pairing
 from matchmaker.scoring import FACTORS
-from matchmaker.services import matching
+from matchmaker.services.matching import ranking
 from tests import factories
 
 
@@ -47,12 +47,12 @@ def teacher_offer(orgs, org="shanghai", **kw):
 
 def test_reference_has_only_active_pairings(ctx):
     # The change is never committed: the test's rollback restores the pairings.
-    before = matching.load_reference()
+    before = ranking.load_reference()
     assert any(p.recipient_region_code == "540200" and p.supporter_name == "上海市"
                for p in before.pairings)
     db.session.execute(update(Pairing).where(Pairing.recipient_region_code == "540200")
                        .values(active=False))
-    after = matching.load_reference()
+    after = ranking.load_reference()
     assert not any(p.recipient_region_code == "540200" for p in after.pairings)
     assert after.region_by_code["XJBT03"].province_code == "XJBT00"
 
@@ -60,7 +60,7 @@ def test_reference_has_only_active_pairings(ctx):
 def test_candidates_for_need_shape_and_reasons(orgs):
     need = teacher_need(orgs)
     offer = teacher_offer(orgs, budget_yuan=400_000)
-    result = matching.candidates_for_need(need)
+    result = ranking.candidates_for_need(need)
     assert [c["offer_id"] for c in result] == [offer.id]
     top = result[0]
     assert set(top["factors"]) == set(FACTORS)
@@ -81,18 +81,18 @@ def test_hard_filters(orgs):
     rejected = teacher_offer(orgs, title="乡村教师研修")
     db.session.add(Match(need=need, offer=rejected, status="rejected", amount_yuan=0))
     db.session.flush()
-    assert [c["offer_id"] for c in matching.candidates_for_need(need)] == [good.id]
-    widened = {c["offer_id"] for c in matching.candidates_for_need(need, widen=True)}
+    assert [c["offer_id"] for c in ranking.candidates_for_need(need)] == [good.id]
+    widened = {c["offer_id"] for c in ranking.candidates_for_need(need, widen=True)}
     assert widened == {good.id, elsewhere.id}  # the rejected pair never comes back
 
 
 def test_unpublished_or_suspended_need_has_no_candidates(orgs):
     teacher_offer(orgs)
-    assert matching.candidates_for_need(teacher_need(orgs, status="draft")) == []
+    assert ranking.candidates_for_need(teacher_need(orgs, status="draft")) == []
     need = teacher_need(orgs)
     orgs["rikaze"].status = "suspended"
     db.session.flush()
-    assert matching.candidates_for_need(need) == []
+    assert ranking.candidates_for_need(need) == []
 
 
 def test_candidates_for_offer(orgs):
@@ -104,7 +104,7 @@ def test_candidates_for_offer(orgs):
     matched = teacher_need(orgs, title="江孜县教师培训二期")
     db.session.add(Match(need=matched, offer=offer, status="confirmed", amount_yuan=100_000))
     db.session.flush()
-    result = matching.candidates_for_offer(offer, limit=5)
+    result = ranking.candidates_for_offer(offer, limit=5)
     assert [c["need_id"] for c in result] == [best.id, weaker.id]
     assert result[0]["score"] > result[1]["score"]
     assert result[0]["reasons"][0] == "领域一致：教师培训"
@@ -113,7 +113,7 @@ def test_candidates_for_offer(orgs):
 def test_score_pair_ignores_filters(orgs):
     need = teacher_need(orgs)
     offer = teacher_offer(orgs, regions=("653100",))
-    result = matching.score_pair(need, offer)
+    result = ranking.score_pair(need, offer)
     assert result["factors"]["region"] == 0.0
     assert result["factors"]["sector"] == 1.0
     assert 0 < result["score"] < 1 and result["reasons"]
@@ -137,7 +137,7 @@ def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix, weights_file):
     else:
         with out.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
-    assert rows[0] == matching.SHEET_HEADER
+    assert rows[0] == ranking.SHEET_HEADER
     assert rows[0][:5] == ["需求编号", "需求", "供给编号", "供给", "得分"]
     assert rows[0][-1] == "理由"
     body = rows[1:]
@@ -194,24 +194,23 @@ def test_flask_rank_learn_adopts_better_weights(cli, orgs, weights_file):
     saved = json.loads(weights_file.read_text(encoding="utf-8"))
     assert max(saved["weights"], key=saved["weights"].get) == "text"
     assert saved["accuracy"] > saved["default_accuracy"]
-    assert matching.current_weights() == saved["weights"]
+    assert ranking.current_weights() == saved["weights"]
 
 
 def test_current_weights_fall_back_to_config(ctx, weights_file):
-    assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
+    assert ranking.current_weights() == ctx.config["SCORING_WEIGHTS"]
     weights_file.write_text("not json", encoding="utf-8")
-    assert matching.current_weights() == ctx.config["SCORING_WEIGHTS"]
+    assert ranking.current_weights() == ctx.config["SCORING_WEIGHTS"]
 
 
 def test_pending_organisations_are_not_ranked(ctx, users):
     """A verified organisation moved back to pending drops out of the candidates."""
-    from matchmaker.services import matching
 
     need = factories.make_need(users["recipient"].organisation, sector_code="0104",
                                region_code="540200")
     offer = factories.make_offer(users["supporter"].organisation, sectors=("0104",))
     db.session.commit()
-    assert [c["offer_id"] for c in matching.candidates_for_need(need)] == [offer.id]
+    assert [c["offer_id"] for c in ranking.candidates_for_need(need)] == [offer.id]
     users["supporter"].organisation.status = "pending"
     db.session.commit()
-    assert matching.candidates_for_need(need) == []
+    assert ranking.candidates_for_need(need) == []

@@ -7,7 +7,8 @@ from datetime import timedelta
 from matchmaker.extensions import db
 from matchmaker.models import Match
 from matchmaker.models.base import utcnow
-from matchmaker.services import matches, queue, tx
+from matchmaker.services import tx
+from matchmaker.services.matching import lifecycle, work_queue
 from tests import factories
 
 
@@ -18,16 +19,16 @@ def test_work_queue_lists_what_needs_attention(ctx, users, client, login_as):
     factories.make_need(r_org, title="新需求")
     offer = factories.make_offer(s_org, title="尚有资金的供给")
     db.session.commit()
-    match = tx.run(lambda: matches.decide(matches.Decision(old.id, offer.id, "confirmed",
+    match = tx.run(lambda: lifecycle.decide(lifecycle.Decision(old.id, offer.id, "confirmed",
                                                            1000), by=users["coordinator"]))
-    assert [n.title for n in queue.stale_needs()] == []  # money committed now
+    assert [n.title for n in work_queue.stale_needs()] == []  # money committed now
     db.session.get(Match, match.id).created_at = utcnow() - timedelta(days=8)
     db.session.commit()
-    assert [m.id for m in queue.waiting_matches()] == [match.id]
-    assert queue.awaiting_answer(r_org.id, "recipient")[0].id == match.id
-    tx.run(lambda: matches.accept(match.id, by=users["recipient"]))
-    assert queue.awaiting_answer(r_org.id, "recipient") == []
-    assert queue.awaiting_answer(s_org.id, "supporter")[0].id == match.id
+    assert [m.id for m in work_queue.waiting_matches()] == [match.id]
+    assert work_queue.awaiting_answer(r_org.id, "recipient")[0].id == match.id
+    tx.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
+    assert work_queue.awaiting_answer(r_org.id, "recipient") == []
+    assert work_queue.awaiting_answer(s_org.id, "supporter")[0].id == match.id
 
     login_as("coordinator")
     html = client.get("/home").get_data(as_text=True)
@@ -40,4 +41,4 @@ def test_stale_needs_are_listed_oldest_first(ctx, users):
         need = factories.make_need(org, title=title)
         need.published_at = utcnow() - timedelta(days=days)
     db.session.commit()
-    assert [n.title for n in queue.stale_needs()] == ["三十天", "十五天"]
+    assert [n.title for n in work_queue.stale_needs()] == ["三十天", "十五天"]

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Pairing, Region, Sector
-from matchmaker.services import reference
+from matchmaker.services.reference import seed
 
 
 def _counts():
@@ -17,7 +17,7 @@ def _counts():
 
 def test_seed_twice_changes_nothing(ctx):
     before = _counts()
-    result = reference.seed_all()
+    result = seed.seed_all()
     assert (result["regions"], result["sectors"], result["pairings"]) == (0, 0, 0)
     assert _counts() == before
     assert before[0] == 254 and before[1] > 50 and before[2] > 140
@@ -66,7 +66,7 @@ def test_seed_keeps_admin_corrections(ctx, fresh_reference):
     pairing = db.session.scalar(select(Pairing).where(Pairing.verified.is_(False)))
     pairing.verified = True
     db.session.commit()
-    reference.seed_all()
+    seed.seed_all()
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Pairing, pairing.id).verified is True

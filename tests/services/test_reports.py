@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent
-from matchmaker.services import iati, reports
-from matchmaker.services.dashboard import Scope
+from matchmaker.services.reporting import downloads, iati
+from matchmaker.services.reporting.dashboard import Scope
 from tests import factories
 from tests.dashboard_helpers import build
 
@@ -31,7 +31,7 @@ def data(ctx):
 
 
 def test_workbook_has_the_four_parts(data):
-    blob = reports.workbook(Scope(), user=data["user"])
+    blob = downloads.workbook(Scope(), user=data["user"])
     wb = load_workbook(io.BytesIO(blob))
     assert wb.sheetnames == ["总览", "缺口", "对接明细", "贡献单位"]
     overview = [row for row in wb["总览"].iter_rows(values_only=True)]
@@ -46,24 +46,25 @@ def test_workbook_has_the_four_parts(data):
 
 
 def test_workbook_scope(data):
-    blob = reports.workbook(Scope(province="XJBT00"), user=data["user"])
+    blob = downloads.workbook(Scope(province="XJBT00"), user=data["user"])
     matches = list(load_workbook(io.BytesIO(blob))["对接明细"].iter_rows(min_row=3,
                                                                         values_only=True))
     assert [m[5] for m in matches] == ["兵团"]
 
 
 def test_single_tables_download(data):
-    tbl = reports.table("funnel", Scope())
+    tbl = downloads.table("funnel", Scope())
     assert tbl[2][0][:2] == ["已确认对接", 4]
-    text = reports.table_csv(tbl).decode("utf-8-sig")
+    text = downloads.table_csv(tbl).decode("utf-8-sig")
     assert text.splitlines()[0] == "环节,对接（个）,中位用时（天）"
-    ws = load_workbook(io.BytesIO(reports.table_xlsx(reports.table("province", Scope())))).active
+    xlsx = downloads.table_xlsx(downloads.table("province", Scope()))
+    ws = load_workbook(io.BytesIO(xlsx)).active
     assert ws.cell(3, 1).value == "西藏"
-    assert reports.table("nope", Scope()) is None
+    assert downloads.table("nope", Scope()) is None
 
 
 def test_hxl_3w(data):
-    rows = list(csv.reader(io.StringIO(reports.hxl_csv(Scope(), user=data["user"]).decode())))
+    rows = list(csv.reader(io.StringIO(downloads.hxl_csv(Scope(), user=data["user"]).decode())))
     tags = rows[1]
     for tag in ("#org", "#sector", "#adm1", "#adm2", "#value", "#status"):
         assert any(t.split("+")[0] == tag for t in tags), tag

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, BlacklistEntry, ScreeningHit
-from matchmaker.services import blacklist, namematch, organisations, screening
 from matchmaker.services.errors import Conflict, DomainError
+from matchmaker.services.organisations import blacklist, directory, namematch, screening
 from tests import factories
 
 CSV = (
@@ -97,7 +97,7 @@ def test_import_rejects_unreadable_file(ctx):
 
 def test_organisation_screened_on_creation(ctx):
     _import()
-    org, warnings = organisations.create_organisation(
+    org, warnings = directory.create_organisation(
         name="中华 现代硬笔书法协会", kind="social_org", region_code="310000",
         legal_form="社会团体", status="pending")
     kinds = {h.kind for h in screening.hits_for(org)}
@@ -108,7 +108,7 @@ def test_organisation_screened_on_creation(ctx):
 
 def test_credit_code_match(ctx):
     _import()
-    org, _ = organisations.create_organisation(
+    org, _ = directory.create_organisation(
         name="完全不同的名字", kind="social_org", region_code="310000",
         uscc_code="53100000500019795A", legal_form="基金会", status="pending")
     assert [h.kind for h in screening.hits_for(org)] == ["uscc"]

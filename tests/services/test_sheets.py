@@ -11,8 +11,8 @@ import pytest
 import xlwt
 from openpyxl import Workbook, load_workbook
 
-from matchmaker.services import sheets
-from matchmaker.services.sheets import SheetError, read_sheet, write_xlsx
+from matchmaker.services.sheets import workbooks
+from matchmaker.services.sheets.workbooks import SheetError, read_sheet, write_xlsx
 from tests.sheet_helpers import NEED_HEADERS, need_row, xlsx
 
 KNOWN = NEED_HEADERS
@@ -72,18 +72,18 @@ def test_zip_bomb_is_refused_before_parsing():
 
 def test_file_over_5_mb_is_refused():
     with pytest.raises(SheetError, match="5 MB"):
-        read_sheet(b"a" * (sheets.MAX_BYTES + 1), "a.csv", KNOWN)
+        read_sheet(b"a" * (workbooks.MAX_BYTES + 1), "a.csv", KNOWN)
 
 
 def test_more_than_10000_rows_is_refused():
-    text = ",".join(NEED_HEADERS) + "\n" + "项目,学前教育,江孜县,1\n" * (sheets.MAX_ROWS + 1)
+    text = ",".join(NEED_HEADERS) + "\n" + "项目,学前教育,江孜县,1\n" * (workbooks.MAX_ROWS + 1)
     with pytest.raises(SheetError, match="超过 10,000 行"):
         read_sheet(text.encode(), "a.csv", KNOWN)
 
 
 def test_exactly_10000_rows_is_accepted():
-    text = ",".join(NEED_HEADERS) + "\n" + "项目,学前教育,江孜县,1\n" * sheets.MAX_ROWS
-    assert len(read_sheet(text.encode(), "a.csv", KNOWN).rows) == sheets.MAX_ROWS
+    text = ",".join(NEED_HEADERS) + "\n" + "项目,学前教育,江孜县,1\n" * workbooks.MAX_ROWS
+    assert len(read_sheet(text.encode(), "a.csv", KNOWN).rows) == workbooks.MAX_ROWS
 
 
 def _with_cached_value(data: bytes, cell: str, cached: str) -> bytes:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchmaker.services import uscc
+from matchmaker.services.organisations import uscc
 
 
 @pytest.mark.parametrize("code", ["53100000500019795A", "51100000500002862F", "53100000500021676K"])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent
-from matchmaker.services import audit
+from matchmaker.services.platform import audit
 
 
 def _seed(users):

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Organisation, User
-from matchmaker.services import listing, matches, matching, tx
+from matchmaker.services import tx
 from matchmaker.services.errors import Forbidden
+from matchmaker.services.lists import rules
+from matchmaker.services.matching import lifecycle, ranking
 from tests import factories
 
 VALID_USCC = "51100000500002862F"  # 中国自动化学会 (社会团体)
@@ -22,8 +24,8 @@ def _live_match(users):
     need = factories.make_need(users["recipient"].organisation)
     offer = factories.make_offer(users["supporter"].organisation)
     db.session.commit()
-    decision = matches.Decision(need.id, offer.id, "confirmed", 1000)
-    return tx.run(lambda: matches.decide(decision, by=users["coordinator"]))
+    decision = lifecycle.Decision(need.id, offer.id, "confirmed", 1000)
+    return tx.run(lambda: lifecycle.decide(decision, by=users["coordinator"]))
 
 
 def test_list_filters_and_pagination(client, login_as):
@@ -81,7 +83,7 @@ def test_suspension_flags_live_matches_and_drops_items_from_ranking(
     org = users["supporter"].organisation
     other_offer = factories.make_offer(org)
     db.session.commit()
-    assert other_offer.id in set(matching.load_offers().ids.tolist())
+    assert other_offer.id in set(ranking.load_offers().ids.tolist())
     login_as("coordinator")
     post_form(f"/orgs/{org.id}/status", {"status": "suspended", "reason": "涉嫌非法"},
               f"/orgs/{org.id}")
@@ -89,7 +91,7 @@ def test_suspension_flags_live_matches_and_drops_items_from_ranking(
     assert org.status == "suspended"
     event = _events("organisation.status")[0]
     assert event.changes["flagged_matches"] == [None, [match.id]]
-    assert other_offer.id not in set(matching.load_offers().ids.tolist())
+    assert other_offer.id not in set(ranking.load_offers().ids.tolist())
     page = client.get(f"/orgs/{org.id}").get_data(as_text=True)
     assert 'data-testid="flagged-matches"' in page and f"#{match.id}" in page
     home = client.get("/home").get_data(as_text=True)
@@ -107,13 +109,13 @@ def test_org_users_see_own_page_only(client, login_as, users):
 def test_pending_may_publish_is_configurable(app, ctx):
     org = factories.make_org(status="pending")
     with pytest.raises(Forbidden):
-        listing.ensure_can_publish(org)
+        rules.ensure_can_publish(org)
     app.config["PENDING_MAY_PUBLISH"] = True
     try:
-        listing.ensure_can_publish(org)
+        rules.ensure_can_publish(org)
         org.status = "suspended"
         with pytest.raises(Forbidden):
-            listing.ensure_can_publish(org)
+            rules.ensure_can_publish(org)
     finally:
         app.config["PENDING_MAY_PUBLISH"] = False
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Pairing
-from matchmaker.services import matches, tx
+from matchmaker.services import tx
+from matchmaker.services.matching import lifecycle
 from tests import factories
 
 ALL = ("recipient", "supporter", "coordinator", "admin")
@@ -126,10 +127,10 @@ def objs(users):
         "offer": factories.make_offer(supporter_org).id,
         "offer_draft": factories.make_offer(supporter_org, status="draft").id,
     }
-    pair = matches.Decision(factories.make_need(recipient_org).id,
+    pair = lifecycle.Decision(factories.make_need(recipient_org).id,
                             factories.make_offer(supporter_org).id, "confirmed", 1000)
     db.session.commit()
-    made["match"] = tx.run(lambda: matches.decide(pair, by=users["coordinator"])).id
+    made["match"] = tx.run(lambda: lifecycle.decide(pair, by=users["coordinator"])).id
     return made
 
 

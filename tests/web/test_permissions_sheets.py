@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.sheets import storage
+from matchmaker.services.sheets import uploads
 from tests.sheet_helpers import need_row, offer_row, xlsx
 
 ALL = ("recipient", "supporter", "coordinator", "admin")
@@ -71,7 +71,7 @@ def test_token_permission_matrix(ctx, client, login_as, post_form, row, role):
     user = login_as(role)
     sample = need_row() if kind == "needs" else offer_row()
     with ctx.test_request_context():
-        token = storage.store(xlsx([sample]), {"user_id": user.id, "kind": kind,
+        token = uploads.store(xlsx([sample]), {"user_id": user.id, "kind": kind,
                                                 "draft": True, "filename": "a.xlsx",
                                                 "preview": {"rows": [], "headers": [],
                                                             "ignored": [], "file_errors": [],

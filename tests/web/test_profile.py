@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken
-from matchmaker.services import accounts
+from matchmaker.services.accounts import identity
 from tests import factories
 from tests.conftest import login
 
@@ -51,26 +51,26 @@ def test_token_is_shown_once_and_stored_hashed(client, login_as, post_form, user
     token = html.split('data-testid="new-token">')[1].split("<")[0]
     row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == users["supporter"].id))
     assert row.token_hash != token and token not in row.token_hash
-    assert accounts.user_for_token(token).id == users["supporter"].id
+    assert identity.user_for_token(token).id == users["supporter"].id
     assert token not in client.get("/profile").get_data(as_text=True)
 
 
 def test_revoked_token_no_longer_works(client, login_as, post_form, users):
     login_as("recipient")
-    token = accounts.create_token(users["recipient"], "x")
+    token = identity.create_token(users["recipient"], "x")
     db.session.commit()
     row = db.session.scalar(select(ApiToken))
     response = post_form(f"/profile/tokens/{row.id}/revoke")
     assert response.status_code == 302
     db.session.expire_all()
-    assert accounts.user_for_token(token) is None
+    assert identity.user_for_token(token) is None
 
 
 def test_cannot_revoke_someone_elses_token(client, login_as, post_form, users):
-    token = accounts.create_token(users["admin"], "x")
+    token = identity.create_token(users["admin"], "x")
     db.session.commit()
     row = db.session.scalar(select(ApiToken))
     login_as("recipient")
     post_form(f"/profile/tokens/{row.id}/revoke")
     db.session.expire_all()
-    assert accounts.user_for_token(token) is not None
+    assert identity.user_for_token(token) is not None

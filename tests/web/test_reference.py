@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Pairing, Region
+from matchmaker.services.matching import ranking
 
 
 def test_pairings_can_be_filtered_to_the_unverified(client, login_as):
@@ -72,7 +73,6 @@ def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_a
 
 def test_admin_sets_a_city_supporters_province_and_scoring_uses_it(
         client, login_as, post_form, fresh_reference, users):
-    from matchmaker.services import matching
     from tests import factories
 
     shenzhen = db.session.scalar(select(Pairing).where(Pairing.supporter_name == "深圳市"))
@@ -83,14 +83,14 @@ def test_admin_sets_a_city_supporters_province_and_scoring_uses_it(
     need.region_code = shenzhen.recipient_region_code
     offer = factories.make_offer(org, sectors=("0104",))
     db.session.commit()
-    before = matching.score_pair(need, offer)["factors"]["region"]
+    before = ranking.score_pair(need, offer)["factors"]["region"]
 
     login_as("admin")
     response = post_form(f"/reference/pairings/{shenzhen.id}/edit",
                          {"supporter_region_code": "440000", "verified": "y", "active": "y",
                           "source_url": shenzhen.source_url, "notes": shenzhen.notes})
     assert response.status_code == 302
-    after = matching.score_pair(need, offer)["factors"]["region"]
+    after = ranking.score_pair(need, offer)["factors"]["region"]
     assert after > before and after >= 0.7
     bad = post_form(f"/reference/pairings/{shenzhen.id}/edit",
                     {"supporter_region_code": "540200", "active": "y"})

@@ -1,0 +1,297 @@
+"""View helpers shared by the needs and offers blueprints (loading, choices, status,
+deletion), so each blueprint's routes stay thin and the rules stay in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Match, Organisation, Region, Sector
+from ..models.matches import LIVE_STATUSES
+from ..models.regions import RECIPIENT_PROVINCES
+from ..permissions import (
+    can_change_status,
+    can_edit_item,
+    can_see_candidates,
+    can_see_contact,
+    can_view_item,
+)
+from ..services.errors import DomainError
+from ..services.lists import rules
+from ..services.lists.browse import SORTS, Filters, browse
+from ..web import client_ip
+
+STATUS_ACTIONS = {"publish": "published", "close": "closed", "reopen": "published"}
+STATUS_MESSAGES = {"published": "已发布。", "closed": "已关闭。"}
+
+
+def load_visible(model, item_id: int):
+    """The item, or 404 when it does not exist or is another organisation's draft."""
+    item = db.session.get(model, item_id)
+    if item is None or not can_view_item(current_user, item):
+        abort(404)
+    return item
+
+
+def load_editable(model, item_id: int):
+    item = load_visible(model, item_id)
+    if not can_edit_item(current_user, item):
+        abort(403)
+    return item
+
+
+def sector_choices(*, blank: str | None = "请选择领域") -> dict | list:
+    """Sectors grouped by parent, for a SelectField (optgroups)."""
+    sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order, Sector.code)).all()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for s in sectors:
+        parent = s.parent.name if s.parent else s.name
+        label = s.name if s.parent else f"{s.name}（综合）"
+        groups.setdefault(parent, []).append((s.code, label))
+    if blank is not None:
+        return {"": [("", blank)], **groups}
+    return groups
+
+
+def recipient_province_choices() -> list[tuple[str, str]]:
+    regions = db.session.scalars(
+        select(Region).where(
+            Region.province_code.in_(RECIPIENT_PROVINCES),
+            Region.level.in_(("province", "bingtuan", "prefecture", "division")),
+            Region.code != "659000",
+        ).order_by(Region.province_code, Region.level.desc(), Region.code)
+    ).all()
+    return [("", "全部地区")] + [
+        (r.code, r.name if r.level in ("province", "bingtuan") else f"　{r.name}") for r in regions
+    ]
+
+
+def is_matched_party(item) -> bool:
+    """Whether the current user's organisation is on the other side of a live match."""
+    return is_matched_party_for(current_user, item)
+
+
+def is_matched_party_for(user, item) -> bool:
+    """Whether ``user``'s organisation is on the other side of a live match of ``item``."""
+    org_id = user.organisation_id
+    if org_id is None:
+        return False
+    from ..models import Need, Offer
+
+    if isinstance(item, Need):
+        stmt = select(Match.id).join(Offer, Match.offer_id == Offer.id).where(
+            Match.need_id == item.id, Offer.organisation_id == org_id)
+    else:
+        stmt = select(Match.id).join(Need, Match.need_id == Need.id).where(
+            Match.offer_id == item.id, Need.organisation_id == org_id)
+    return db.session.scalar(stmt.where(Match.status.in_(LIVE_STATUSES)).limit(1)) is not None
+
+
+def list_page(model, template: str, **context):
+    filters = Filters.from_args(request.args)
+    page = db.paginate(browse(model, current_user, filters), per_page=20, max_per_page=100)
+    organisation = (db.session.get(Organisation, filters.organisation_id)
+                    if filters.organisation_id else None)
+    return render_template(
+        template, page=page, filters=filters, sorts=SORTS, organisation=organisation,
+        sectors=sector_choices(blank="全部领域"), regions=recipient_province_choices(),
+        **context,
+    )
+
+
+def detail_page(model, item_id: int, template: str):
+    item = load_visible(model, item_id)
+    show_contact = can_see_contact(current_user, item, matched=is_matched_party(item))
+    return render_template(template, item=item, show_contact=show_contact,
+                           can_edit=can_edit_item(current_user, item),
+                           can_change_status=can_change_status(current_user, item),
+                           can_candidates=can_see_candidates(current_user, item))
+
+
+def change_status(model, item_id: int, endpoint: str):
+    item = load_visible(model, item_id)
+    if not can_change_status(current_user, item):
+        abort(403)
+    target = STATUS_ACTIONS.get(request.form.get("action", ""))
+    if target is None:
+        abort(400)
+    try:
+        rules.set_status(item, target, by=current_user, ip=client_ip())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(STATUS_MESSAGES[target], "success")
+    return redirect(url_for(endpoint, item_id=item_id))
+
+
+def delete_page(model, item_id: int, template: str, list_endpoint: str, detail_endpoint: str):
+    item = load_editable(model, item_id)
+    if request.method == "POST":
+        try:
+            rules.delete_item(item, by=current_user, ip=client_ip())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(detail_endpoint, item_id=item_id))
+        db.session.commit()
+        flash("草稿已删除。", "success")
+        return redirect(url_for(list_endpoint))
+    return render_template(template, item=item)
+
+
+def show_error(form, exc: DomainError) -> None:
+    """A service error on the form: field errors beside fields, others as a message."""
+    if exc.fields:
+        apply_errors(form, exc.fields)
+    else:
+        flash(exc.message, "danger")
+
+
+def apply_errors(form, errors: dict[str, list[str]]) -> None:
+    """Show a service's field errors on the form fields of the same name (a field that
+    already failed its edge check keeps that one message)."""
+    for field, messages in errors.items():
+        target = getattr(form, field, None)
+        if target is not None:
+            if not target.errors:
+                target.errors = list(messages)
+        else:
+            flash("；".join(messages), "danger")
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """What differs between the needs and the offers pages."""
+
+    model: type
+    service: Any  # services.needs or services.offers
+    endpoint: str  # blueprint name
+    noun: str  # 需求 / 供给
+    can_post: Callable[[Any], bool]
+    build_form: Callable[[Organisation, dict | None], Any]
+    clean: Callable[[dict, Organisation], tuple[Any, dict]]
+
+
+def _save(kind: ListKind, form, org: Organisation, item, form_ok: bool):
+    """Validate through the service and save; the item, or None with every error found
+    (the form's edge checks and the service's rules) shown beside its field."""
+    raw = {name: form[name].data for name in kind.service.FIELDS}
+    data, errors = kind.clean(raw, org)
+    apply_errors(form, errors)
+    if errors or not form_ok:
+        return None
+    publish = bool(form.publish.data)
+    try:
+        if item is None:
+            item = kind.service.create(org, data, by=current_user, ip=client_ip(),
+                                       status="published" if publish else "draft")
+        else:
+            kind.service.update(item, data, by=current_user, ip=client_ip())
+            if publish and item.status == "draft":
+                rules.set_status(item, "published", by=current_user, ip=client_ip())
+    except DomainError as exc:
+        db.session.rollback()
+        show_error(form, exc)
+        return None
+    db.session.commit()
+    return item
+
+
+def form_page(kind: ListKind, item_id: int | None = None):
+    """Create (item_id None) or edit a need/offer; 422 with every error on a bad submit."""
+    if item_id is None:
+        if not kind.can_post(current_user):
+            abort(403)
+        item, org = None, current_user.organisation
+        form = kind.build_form(org, None)
+    else:
+        item = load_editable(kind.model, item_id)
+        org = item.organisation
+        form = kind.build_form(org, kind.service.as_raw(item))
+    saved = _save(kind, form, org, item, form.validate()) if form.is_submitted() else None
+    if saved is not None:
+        published_now = saved.status == "published" and (item is None or form.publish.data)
+        flash(f"{kind.noun}已发布。" if published_now else "已保存。", "success")
+        return redirect(url_for(f"{kind.endpoint}.detail", item_id=saved.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(f"{kind.endpoint}/form.html", form=form, item=item), status
+
+
+def target_region_choices(org: Organisation) -> dict[str, list[tuple[str, str]]]:
+    """Recipient regions for an offer's targets: the supporter's official 对口支援 partners
+    first, then every prefecture/division and county grouped by recipient province."""
+    from ..models import Pairing
+
+    regions = db.session.scalars(
+        select(Region).where(Region.province_code.in_(RECIPIENT_PROVINCES),
+                             Region.code != "659000").order_by(Region.code)
+    ).all()
+    by_code = {r.code: r for r in regions}
+
+    def label(r: Region) -> str:
+        parent = by_code.get(r.parent_code or "")
+        if r.level == "county" and parent is not None and parent.level != "province":
+            return f"{parent.name} › {r.name}"
+        return r.name
+
+    paired = db.session.scalars(
+        select(Pairing.recipient_region_code).where(
+            Pairing.supporter_region_code == org.region_code, Pairing.active.is_(True)
+        ).order_by(Pairing.recipient_region_code)
+    ).all() if org.region_code else []
+    groups: dict[str, list[tuple[str, str]]] = {}
+    if paired:
+        groups["对口支援地区（推荐）"] = [(c, label(by_code[c])) for c in dict.fromkeys(paired)
+                                        if c in by_code]
+    for province in RECIPIENT_PROVINCES:
+        name = by_code[province].name
+        groups[name] = [(r.code, label(r)) for r in regions
+                        if r.province_code == province and r.code not in paired]
+    return groups
+
+
+def make_blueprint(kind: ListKind, url_prefix: str) -> Blueprint:
+    """The list pages of ``kind``: index, detail, new, edit, status, delete."""
+    bp = Blueprint(kind.endpoint, __name__, url_prefix=url_prefix)
+    model, name = kind.model, kind.endpoint
+
+    @bp.get("")
+    @login_required
+    def index():
+        return list_page(model, f"{name}/list.html", can_post=kind.can_post(current_user))
+
+    @bp.get("/<int:item_id>")
+    @login_required
+    def detail(item_id: int):
+        return detail_page(model, item_id, f"{name}/detail.html")
+
+    @bp.route("/new", methods=["GET", "POST"])
+    @login_required
+    def create():
+        return form_page(kind)
+
+    @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit(item_id: int):
+        return form_page(kind, item_id)
+
+    @bp.post("/<int:item_id>/status")
+    @login_required
+    def status(item_id: int):
+        return change_status(model, item_id, f"{name}.detail")
+
+    @bp.route("/<int:item_id>/delete", methods=["GET", "POST"])
+    @login_required
+    def delete(item_id: int):
+        return delete_page(model, item_id, "_delete_page.html", f"{name}.index",
+                           f"{name}.detail")
+
+    return bp

@@ -1,0 +1,191 @@
+"""The match lifecycle (对接): confirm or reject a pair, both sides accept or decline,
+the recipient reports completion, a coordinator may cancel. Money is committed while a
+match is confirmed, accepted or completed, and never beyond a need's or an offer's budget:
+every change of committed money is one conditional UPDATE the database checks atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+
+from ...extensions import db
+from ...models import Match, Need, Offer, User
+from ...models.base import utcnow
+from ...models.matches import LIVE_STATUSES
+from ...permissions import can_answer_match
+from ..errors import Conflict, DomainError, Forbidden, NotFound
+from ..lists.rules import wan_text
+from ..platform import audit, notifications
+
+
+@dataclass(frozen=True)
+class Decision:
+    need_id: int
+    offer_id: int
+    status: str  # "confirmed" or "rejected"
+    amount_yuan: int = 0
+    note: str = ""
+    score: float | None = None
+    factors: dict | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def _load_pair(d: Decision) -> tuple[Need, Offer]:
+    need, offer = db.session.get(Need, d.need_id), db.session.get(Offer, d.offer_id)
+    fields: dict[str, list[str]] = {}
+    if need is None or need.status != "published":
+        fields["need_id"] = ["需求不存在或未发布。"]
+    if offer is None or offer.status != "published":
+        fields["offer_id"] = ["供给不存在或未发布。"]
+    if fields:
+        raise DomainError("；".join(m for ms in fields.values() for m in ms), fields=fields)
+    return need, offer
+
+
+def live_match(need_id: int, offer_id: int) -> Match | None:
+    return db.session.scalar(select(Match).where(
+        Match.need_id == need_id, Match.offer_id == offer_id,
+        Match.status.in_(LIVE_STATUSES)))
+
+
+def _move_money(item: Need | Offer, delta: int) -> bool:
+    """Add ``delta`` to the item's committed_yuan if the result stays within [0, budget],
+    in one UPDATE the database evaluates atomically (no read-modify-write race)."""
+    model = type(item)
+    new = model.committed_yuan + delta
+    result = db.session.execute(
+        update(model)
+        .where(model.id == item.id, new <= model.budget_yuan, new >= 0)
+        .values(committed_yuan=new, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(item, ["committed_yuan", "updated_at"])
+    return result.rowcount == 1
+
+
+def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
+    """Record a coordinator's decision on a pair: confirm (commits money) or reject."""
+    if d.status not in ("confirmed", "rejected"):
+        raise DomainError("状态须为 confirmed 或 rejected。", fields={"status": ["无效状态。"]})
+    need, offer = _load_pair(d)
+    if live_match(need.id, offer.id) is not None:
+        raise Conflict("该需求与供给已有进行中的对接。")
+    match = Match(need_id=need.id, offer_id=offer.id, status=d.status, note=d.note.strip(),
+                  score=d.score, factors=d.factors or {}, reasons=list(d.reasons),
+                  decided_by_id=by.id, amount_yuan=0)
+    if d.status == "confirmed":
+        for org in (need.organisation, offer.organisation):
+            if org.status == "suspended":
+                raise Conflict(f"“{org.name}”已暂停，不能确认对接。")
+        if d.amount_yuan <= 0:
+            raise DomainError("对接金额必须大于 0。", fields={"amount_yuan": ["必须大于 0。"]})
+        # The caller's transaction is rolled back on Conflict, undoing a half move.
+        if not _move_money(offer, d.amount_yuan):
+            raise Conflict(f"供给剩余资金不足：剩余 {wan_text(offer.remaining_yuan)} 万元，"
+                           f"拟对接 {wan_text(d.amount_yuan)} 万元。")
+        if not _move_money(need, d.amount_yuan):
+            raise Conflict(f"对接金额超过需求尚未落实的资金：尚缺 {wan_text(need.uncommitted_yuan)}"
+                           f" 万元，拟对接 {wan_text(d.amount_yuan)} 万元。")
+        match.amount_yuan = d.amount_yuan
+    db.session.add(match)
+    db.session.flush()
+    audit.record(f"match.{d.status}", user=by, entity=match, ip=ip, changes={
+        "need_id": [None, need.id], "offer_id": [None, offer.id],
+        "amount_yuan": [None, match.amount_yuan], "status": [None, d.status]})
+    notifications.match_event(match, d.status)
+    return match
+
+
+def side_of(user: User, match: Match) -> str | None:
+    """'need' or 'offer' when ``user`` acts for that side of ``match``, else None."""
+    if not can_answer_match(user, match):
+        return None
+    return "need" if user.role == "recipient" else "offer"
+
+
+def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -> Match:
+    before = match.status
+    releases = before in LIVE_STATUSES and to not in LIVE_STATUSES
+    if releases and not (_move_money(match.offer, -match.amount_yuan)
+                         and _move_money(match.need, -match.amount_yuan)):
+        raise Conflict("释放资金失败，请刷新后重试。")
+    match.status = to
+    for key, value in changes.items():
+        setattr(match, key, value)
+    db.session.flush()
+    audit.record(f"match.{to}", user=by, entity=match, ip=ip,
+                 changes={"status": [before, to]} | {k: [None, v] for k, v in changes.items()})
+    notifications.match_event(match, to)
+    return match
+
+
+def _lock(match_id: int) -> Match:
+    """Load a match holding its row lock: the touching UPDATE takes the row lock on
+    PostgreSQL and SQLite's writer lock, so two sides acting at once are serialised."""
+    touched = db.session.execute(
+        update(Match).where(Match.id == match_id).values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    match = db.session.get(Match, match_id, populate_existing=True)
+    if not touched or match is None:
+        raise NotFound("对接记录不存在。")
+    return match
+
+
+def accept(match_id: int, *, by: User, ip: str | None = None) -> Match:
+    """One side accepts; once both have, the match is ``accepted``. Twice is harmless."""
+    match = _lock(match_id)
+    side = side_of(by, match)
+    if side is None:
+        raise Forbidden("只有对接双方单位可以接受。")
+    already = match.status == "confirmed" and getattr(match, f"{side}_accepted_at")
+    if match.status == "accepted" or already:
+        return match
+    if match.status != "confirmed":
+        raise Conflict(f"对接当前为“{match.status_label}”，不能接受。")
+    setattr(match, f"{side}_accepted_at", utcnow())
+    audit.record("match.accept", user=by, entity=match, ip=ip, changes={"side": [None, side]})
+    if match.need_accepted_at and match.offer_accepted_at:
+        return _transition(match, "accepted", by=by, ip=ip)
+    db.session.flush()
+    return match
+
+
+def decline(match_id: int, *, by: User, note: str = "", ip: str | None = None) -> Match:
+    """A side declines before both have accepted; the money is released."""
+    match = _lock(match_id)
+    if side_of(by, match) is None:
+        raise Forbidden("只有对接双方单位可以谢绝。")
+    if match.status == "accepted":
+        raise Conflict("双方均已接受，不能再谢绝；如需撤销请联系协调员。")
+    if match.status != "confirmed":
+        raise Conflict(f"对接当前为“{match.status_label}”，不能谢绝。")
+    return _transition(match, "declined", by=by, ip=ip,
+                       note=(match.note + "\n谢绝理由：" + note.strip()).strip())
+
+
+def complete(match_id: int, *, by: User, completed_on: date, delivered_yuan: int,
+             result_text: str, ip: str | None = None) -> Match:
+    """The recipient reports delivery of an accepted match."""
+    match = _lock(match_id)
+    if side_of(by, match) != "need":
+        raise Forbidden("只有受援方单位可以报告完成。")
+    if match.status != "accepted":
+        raise Conflict(f"对接当前为“{match.status_label}”，双方接受后才能报告完成。")
+    if delivered_yuan < 0:
+        raise DomainError("实际到位资金不能为负。", fields={"delivered_yuan": ["不能为负。"]})
+    return _transition(match, "completed", by=by, ip=ip, completed_on=completed_on,
+                       delivered_yuan=delivered_yuan, result_text=result_text.strip())
+
+
+def cancel(match_id: int, *, by: User, note: str = "", ip: str | None = None) -> Match:
+    """A coordinator undoes a confirmed or accepted match; the money is released."""
+    match = _lock(match_id)
+    if by.role != "coordinator":
+        raise Forbidden("只有协调员可以撤销对接。")
+    if match.status not in ("confirmed", "accepted"):
+        raise Conflict(f"对接当前为“{match.status_label}”，不能撤销。")
+    return _transition(match, "cancelled", by=by, ip=ip,
+                       note=(match.note + "\n撤销理由：" + note.strip()).strip())

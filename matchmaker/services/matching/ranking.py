@@ -1,0 +1,293 @@
+"""Matching: load needs, offers and reference data, run the scoring engine, shape results.
+
+Hard filters applied here in SQL: published needs and offers only, organisations not
+suspended, offers with remaining money, needs with uncommitted money. Pairs a coordinator
+rejected, and pairs that already have a live match, never come back as candidates.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import (
+    LIVE_STATUSES,
+    Match,
+    Need,
+    Offer,
+    Organisation,
+    Pairing,
+    Region,
+    Sector,
+)
+from ...models.offers import offer_regions, offer_sectors
+from ...scoring import (
+    DEFAULT_WEIGHTS,
+    FACTOR_LABELS,
+    FACTORS,
+    LearnResult,
+    MatchScorer,
+    NeedTable,
+    OfferTable,
+    PairingInfo,
+    Reference,
+    RegionInfo,
+    SectorInfo,
+    explain,
+    learn_weights,
+)
+from ..lists.rules import publishing_statuses
+
+SHEET_TITLE = "推荐"
+
+
+def load_reference() -> Reference:
+    """Regions, sectors and the active pairings (verified or not) from the database."""
+    regions = [RegionInfo(r.code, r.name, r.level, r.parent_code, r.province_code)
+               for r in db.session.scalars(select(Region))]
+    sectors = [SectorInfo(s.code, s.name, s.parent_code)
+               for s in db.session.scalars(select(Sector))]
+    pairings = [PairingInfo(p.supporter_name, p.supporter_region_code, p.recipient_region_code,
+                            p.verified)
+                for p in db.session.scalars(select(Pairing).where(Pairing.active.is_(True)))]
+    return Reference(regions, sectors, pairings)
+
+
+def _open_org():
+    """Only organisations that may publish are ranked (a verified organisation moved back
+    to pending, or suspended, drops out)."""
+    return Organisation.status.in_(publishing_statuses())
+
+
+def load_needs(ids: list[int] | None = None) -> NeedTable:
+    """Published needs of organisations not suspended, with uncommitted money."""
+    stmt = (
+        select(Need.id, Need.title, Need.description, Need.sector_code, Need.region_code,
+               Need.budget_yuan, Need.committed_yuan)
+        .join(Organisation, Need.organisation_id == Organisation.id)
+        .where(Need.status == "published", _open_org(), Need.budget_yuan > Need.committed_yuan)
+        .order_by(Need.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Need.id.in_(ids))
+    return NeedTable.from_records(row._asdict() for row in db.session.execute(stmt))
+
+
+def load_offers(ids: list[int] | None = None) -> OfferTable:
+    """Published offers of organisations not suspended, with remaining money."""
+    stmt = (
+        select(Offer.id, Offer.title, Offer.description, Offer.budget_yuan,
+               Offer.committed_yuan, Organisation.region_code.label("org_region_code"))
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Offer.status == "published", _open_org(), Offer.budget_yuan > Offer.committed_yuan)
+        .order_by(Offer.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Offer.id.in_(ids))
+    rows = [row._asdict() for row in db.session.execute(stmt)]
+    wanted = [r["id"] for r in rows]
+    sectors, regions = defaultdict(list), defaultdict(list)
+    if wanted:
+        for table, column, into in ((offer_sectors, "sector_code", sectors),
+                                    (offer_regions, "region_code", regions)):
+            chosen = wanted if ids is not None else select(Offer.id).where(
+                Offer.status == "published")
+            stmt = select(table.c.offer_id, table.c[column]).where(table.c.offer_id.in_(chosen))
+            for offer_id, code in db.session.execute(stmt):
+                into[offer_id].append(code)
+    for row in rows:
+        row["sector_codes"] = tuple(sorted(sectors[row["id"]]))
+        row["target_region_codes"] = tuple(sorted(regions[row["id"]]))
+    return OfferTable.from_records(rows)
+
+
+def excluded_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """(need ids, offer ids) of pairs rejected by a coordinator or already matched."""
+    stmt = select(Match.need_id, Match.offer_id).where(
+        Match.status.in_(("rejected", *LIVE_STATUSES))
+    )
+    pairs = list(db.session.execute(stmt))
+    return (np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64))
+
+
+def weights_path() -> Path:
+    return Path(current_app.config["SCORING_WEIGHTS_FILE"])
+
+
+def current_weights() -> dict[str, float]:
+    """Adopted learned weights when saved, else the configured defaults."""
+    path = weights_path()
+    if path.exists():
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))["weights"]
+            if set(saved) <= set(FACTORS):
+                return {f: float(v) for f, v in saved.items()}
+        except (ValueError, KeyError, TypeError):
+            current_app.logger.warning("ignoring unreadable %s", path)
+    return dict(current_app.config.get("SCORING_WEIGHTS") or DEFAULT_WEIGHTS)
+
+
+def plan_scorer(widen: bool = False) -> MatchScorer:
+    """An unfitted scorer with the current weights and reference data (for 建议方案)."""
+    return _scorer(load_reference(), widen)
+
+
+def _scorer(reference: Reference, widen: bool) -> MatchScorer:
+    return MatchScorer(reference, weights=current_weights(), widen=widen,
+                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"))
+
+
+def _candidate(factors: np.ndarray, score: float, reasons: list[str],
+               **ids: int) -> dict:
+    return {**ids, "score": round(float(score), 4),
+            "factors": {f: round(float(v), 4) for f, v in zip(FACTORS, factors, strict=True)},
+            "reasons": reasons}
+
+
+def candidates_for_need(need: Need, limit: int = 10, widen: bool = False) -> list[dict]:
+    """Ranked offers for one need, fresh against current data (best first)."""
+    needs = load_needs([need.id])
+    offers = load_offers()
+    if len(needs) == 0 or len(offers) == 0:
+        return []
+    reference = load_reference()
+    scorer = _scorer(reference, widen).fit(offers, needs)
+    ranking = scorer.rank(needs, top_k=limit, exclude=excluded_pairs())
+    reasons = explain(ranking, needs, offers, reference, scorer.weights_)
+    return [_candidate(ranking.factors[k], ranking.score[k], reasons[k],
+                       offer_id=int(offers.ids[ranking.offer_index[k]]))
+            for k in range(len(ranking))]
+
+
+def candidates_for_offer(offer: Offer, limit: int = 10, widen: bool = False) -> list[dict]:
+    """Ranked needs for one offer, fresh against current data (best first)."""
+    offers = load_offers([offer.id])
+    needs = load_needs()
+    if len(offers) == 0 or len(needs) == 0:
+        return []
+    reference = load_reference()
+    scorer = _scorer(reference, widen).fit(offers, needs)
+    score, _, candidate = scorer.score_matrix(needs)
+    banned_needs = {int(n) for n, o in zip(*excluded_pairs(), strict=True) if o == offer.id}
+    candidate[:, 0] &= ~np.isin(needs.ids, list(banned_needs))
+    rows = np.flatnonzero(candidate[:, 0])
+    rows = rows[np.lexsort((needs.ids[rows], -score[rows, 0]))][:limit]
+    ranking = scorer.score_pairs(needs, rows, np.zeros(len(rows), np.intp))
+    reasons = explain(ranking, needs, offers, reference, scorer.weights_)
+    return [_candidate(ranking.factors[k], ranking.score[k], reasons[k],
+                       need_id=int(needs.ids[ranking.need_index[k]]))
+            for k in range(len(ranking))]
+
+
+def score_pair(need: Need, offer: Offer) -> dict:
+    """Score, factors and reasons of one pair, filters aside (for recording a decision)."""
+    needs = NeedTable.from_records([{
+        "id": need.id, "title": need.title, "description": need.description,
+        "sector_code": need.sector_code, "region_code": need.region_code,
+        "uncommitted_yuan": need.uncommitted_yuan}])
+    offers = OfferTable.from_records([{
+        "id": offer.id, "title": offer.title, "description": offer.description,
+        "sector_codes": offer.sector_codes, "target_region_codes": offer.target_region_codes,
+        "org_region_code": offer.organisation.region_code,
+        "remaining_yuan": offer.remaining_yuan}])
+    reference = load_reference()
+    scorer = _scorer(reference, widen=True).fit(offers, load_needs())
+    ranking = scorer.score_pairs(needs, np.zeros(1, np.intp), np.zeros(1, np.intp))
+    reasons = explain(ranking, needs, offers, reference, scorer.weights_)
+    return _candidate(ranking.factors[0], ranking.score[0], reasons[0])
+
+
+@dataclass
+class RankResult:
+    rows: list[dict]
+    n_needs: int
+    n_offers: int
+    seconds: float
+
+
+def rank_all(top_k: int = 20, widen: bool = False) -> RankResult:
+    """All published needs against all published offers: each need's ``top_k`` offers."""
+    started = time.perf_counter()
+    needs, offers = load_needs(), load_offers()
+    rows: list[dict] = []
+    if len(needs) and len(offers):
+        reference = load_reference()
+        scorer = _scorer(reference, widen).fit(offers, needs)
+        ranking = scorer.rank(needs, top_k=top_k, exclude=excluded_pairs())
+        reasons = explain(ranking, needs, offers, reference, scorer.weights_)
+        for k in range(len(ranking)):
+            i, j = int(ranking.need_index[k]), int(ranking.offer_index[k])
+            rows.append(_candidate(
+                ranking.factors[k], ranking.score[k], reasons[k],
+                need_id=int(needs.ids[i]), offer_id=int(offers.ids[j])))
+            rows[-1].update(need_title=needs.titles[i], offer_title=offers.titles[j])
+    return RankResult(rows, len(needs), len(offers), time.perf_counter() - started)
+
+
+SHEET_HEADER = ["需求编号", "需求", "供给编号", "供给", "得分",
+                *(FACTOR_LABELS[f] for f in FACTORS), "理由"]
+
+
+def sheet_rows(rows: list[dict]) -> list[list]:
+    return [[r["need_id"], r["need_title"], r["offer_id"], r["offer_title"], r["score"],
+             *(r["factors"][f] for f in FACTORS), "；".join(r["reasons"])] for r in rows]
+
+
+def write_sheet(rows: list[dict], path: Path) -> None:
+    """Write the 推荐 sheet as .xlsx (sheet 推荐) or .csv (UTF-8 with BOM, for Excel)."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(SHEET_HEADER)
+            writer.writerows(sheet_rows(rows))
+        return
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLE)
+    sheet.append(SHEET_HEADER)
+    for row in sheet_rows(rows):
+        sheet.append(row)
+    book.save(path)
+
+
+def decisions() -> tuple[np.ndarray, np.ndarray]:
+    """Factor vectors of coordinators' decisions: confirmed (1) and rejected (0) pairs."""
+    stmt = select(Match.factors, Match.status).where(
+        Match.status.in_(("rejected", *LIVE_STATUSES))
+    )
+    X, y = [], []
+    for factors, status in db.session.execute(stmt):
+        if isinstance(factors, dict) and all(f in factors for f in FACTORS):
+            X.append([float(factors[f]) for f in FACTORS])
+            y.append(status != "rejected")
+    return np.array(X, dtype=np.float64).reshape(-1, len(FACTORS)), np.array(y, dtype=bool)
+
+
+def learn(save: bool = True) -> LearnResult:
+    """Learn weights from decisions; save them only if they beat the defaults held out.
+
+    Raises ``ValueError`` (Chinese message) when there are too few decisions.
+    """
+    X, y = decisions()
+    defaults = dict(current_app.config.get("SCORING_WEIGHTS") or DEFAULT_WEIGHTS)
+    vector = np.array([defaults.get(f, 0.0) for f in FACTORS], dtype=np.float64)
+    result = learn_weights(X, y, vector / vector.sum())
+    path = weights_path()
+    if save and result.adopted:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({
+            "weights": result.weights, "accuracy": result.accuracy,
+            "default_accuracy": result.default_accuracy, "decisions": result.n_decisions,
+        }, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result

@@ -1,0 +1,64 @@
+"""The coordinator's work queue and each organisation's matches awaiting an answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+
+from ...extensions import db
+from ...models import Match, Need, Offer
+from ...models.base import utcnow
+
+STALE_NEED_DAYS = 14
+WAITING_MATCH_DAYS = 7
+
+
+def stale_needs(limit: int = 50) -> list[Need]:
+    """Needs published for more than 14 days with nothing committed, oldest first."""
+    cutoff = utcnow() - timedelta(days=STALE_NEED_DAYS)
+    return db.session.scalars(
+        select(Need).where(Need.status == "published", Need.committed_yuan == 0,
+                           Need.published_at < cutoff)
+        .order_by(Need.published_at).limit(limit)
+    ).all()
+
+
+def waiting_matches(limit: int = 50) -> list[Match]:
+    """Confirmed matches still waiting for a side's answer after 7 days."""
+    cutoff = utcnow() - timedelta(days=WAITING_MATCH_DAYS)
+    return db.session.scalars(
+        select(Match).where(Match.status == "confirmed", Match.created_at < cutoff)
+        .order_by(Match.created_at).limit(limit)
+    ).all()
+
+
+def offers_with_money(limit: int = 50) -> list[Offer]:
+    """Published offers with money left, most remaining first."""
+    return db.session.scalars(
+        select(Offer).where(Offer.status == "published", Offer.committed_yuan < Offer.budget_yuan)
+        .order_by((Offer.budget_yuan - Offer.committed_yuan).desc()).limit(limit)
+    ).all()
+
+
+def awaiting_answer(organisation_id: int, role: str) -> list[Match]:
+    """Confirmed matches on which this organisation's side has not answered yet."""
+    if role == "recipient":
+        cond = and_(Need.organisation_id == organisation_id, Match.need_accepted_at.is_(None))
+    else:
+        cond = and_(Offer.organisation_id == organisation_id, Match.offer_accepted_at.is_(None))
+    return db.session.scalars(
+        select(Match).join(Need, Match.need_id == Need.id).join(Offer, Match.offer_id == Offer.id)
+        .where(Match.status == "confirmed", cond).order_by(Match.created_at)
+    ).all()
+
+
+def organisation_matches(organisation_id: int, limit: int = 20) -> list[Match]:
+    """This organisation's most recent matches (either side)."""
+    return db.session.scalars(
+        select(Match).join(Need, Match.need_id == Need.id).join(Offer, Match.offer_id == Offer.id)
+        .where(or_(Need.organisation_id == organisation_id,
+                   Offer.organisation_id == organisation_id),
+               Match.status != "rejected")
+        .order_by(Match.updated_at.desc()).limit(limit)
+    ).all()

@@ -1,0 +1,71 @@
+"""In-app notifications for the match lifecycle (unread count in the navigation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+
+from ...extensions import db
+from ...models import Match, Notification, User
+from ...models.base import utcnow
+from ..lists.rules import wan_text
+from . import mailer
+
+
+def to_users(users: Iterable[User], text: str, link: str = "") -> None:
+    """A notification for each active user, and an e-mail when SMTP is configured."""
+    recipients = list({u.id: u for u in users if u.active}.values())
+    for user in recipients:
+        db.session.add(Notification(user_id=user.id, text=text[:500], link=link[:200]))
+    mailer.queue(db.session(), [u.email for u in recipients], "援藏援疆项目对接平台通知",
+                 f"{text}\n\n详情：{link}\n（请登录平台查看；本邮件由系统发送。）")
+
+
+def _org_users(*organisation_ids: int) -> list[User]:
+    return db.session.scalars(select(User).where(
+        User.organisation_id.in_(organisation_ids), User.active.is_(True),
+        User.role.in_(("recipient", "supporter")))).all()
+
+
+def _coordinators() -> list[User]:
+    return db.session.scalars(select(User).where(User.role == "coordinator",
+                                                 User.active.is_(True))).all()
+
+
+MESSAGES = {
+    "confirmed": ("协调员确认了对接：{pair}，{amount} 万元，请接受或谢绝。", "both"),
+    "accepted": ("对接双方均已接受：{pair}，请按计划实施。", "both"),
+    "declined": ("对接被谢绝：{pair}，资金已释放。", "both+coordinators"),
+    "completed": ("对接已报告完成：{pair}，实际到位 {delivered} 万元。", "both+coordinators"),
+    "cancelled": ("协调员撤销了对接：{pair}，资金已释放。", "both"),
+}
+
+
+def match_event(match: Match, status: str) -> None:
+    """Tell the two organisations (and for some events the coordinators) what happened."""
+    if status not in MESSAGES:
+        return
+    template, audience = MESSAGES[status]
+    text = template.format(pair=f"“{match.need.title}” ⇄ “{match.offer.title}”",
+                           amount=wan_text(match.amount_yuan),
+                           delivered=wan_text(match.delivered_yuan or 0))
+    users = _org_users(match.need.organisation_id, match.offer.organisation_id)
+    if audience.endswith("coordinators"):
+        users = [*users, *_coordinators()]
+    to_users(users, text, f"/matches/{match.id}")
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                              .order_by(Notification.id.desc()).limit(limit)).all()
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))

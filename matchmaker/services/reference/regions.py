@@ -1,0 +1,105 @@
+"""Resolving what people write for a region (names, short forms, codes) to a Region."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Region
+from ...models.regions import RECIPIENT_PROVINCES
+
+_ETHNIC = "(?:回族|哈萨克|蒙古|柯尔克孜|塔吉克|锡伯|维吾尔|藏族|门巴族|珞巴族)"
+_AUTONOMOUS_COUNTY = re.compile(rf"^(.+?){_ETHNIC}+自治县$")
+_BINGTUAN_PREFIX = re.compile(r"^(新疆生产建设兵团|兵团)")
+_PARENS = re.compile(r"[(（].*?[)）]")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    code: str | None
+    error: str | None = None
+
+
+class RegionIndex:
+    """Name and code look-ups over the regions table, built once per request or import."""
+
+    def __init__(self) -> None:
+        self.regions = {r.code: r for r in db.session.scalars(select(Region))}
+        self.by_name: dict[str, set[str]] = {}
+        for region in self.regions.values():
+            if region.province_code not in RECIPIENT_PROVINCES:
+                continue
+            for alias in self._aliases(region):
+                self.by_name.setdefault(alias, set()).add(region.code)
+
+    @staticmethod
+    def _aliases(region: Region) -> set[str]:
+        names = {region.name, _PARENS.sub("", region.name)}
+        match = _AUTONOMOUS_COUNTY.match(region.name)
+        if match:
+            names.add(match.group(1) + "县")  # 焉耆回族自治县 -> 焉耆县
+        if region.level == "division":
+            base = list(names)
+            names |= {f"兵团{n}" for n in base} | {f"新疆生产建设兵团{n}" for n in base}
+        return names
+
+    def resolve(self, text: str) -> Resolved:
+        """A code for ``text`` (a GB/T 2260 code, XJBTnn, or a recipient region's name)."""
+        value = normalise_text(text)
+        if not value:
+            return Resolved(None, "受援地区必填。")
+        if value.upper() in self.regions:
+            return Resolved(value.upper())
+        codes = self.by_name.get(value) or self.by_name.get(_PARENS.sub("", value))
+        if not codes and _BINGTUAN_PREFIX.match(value):
+            codes = self.by_name.get(_BINGTUAN_PREFIX.sub("", value))
+        if not codes:
+            return Resolved(None, f"未知地区：“{value}”。请填写西藏、新疆或兵团的地区名称或代码。")
+        if len(codes) > 1:
+            options = "、".join(f"{self.regions[c].name}（{c}）" for c in sorted(codes))
+            return Resolved(None, f"地区名称“{value}”不唯一，请改填代码：{options}。")
+        return Resolved(next(iter(codes)))
+
+    def within(self, code: str, ancestor: str | None) -> bool:
+        """Whether region ``code`` is ``ancestor`` or lies below it."""
+        node = self.regions.get(code)
+        while node is not None:
+            if node.code == ancestor:
+                return True
+            node = self.regions.get(node.parent_code) if node.parent_code else None
+        return False
+
+    def choices_below(self, ancestor: str | None) -> list[Region]:
+        """``ancestor`` and every region below it, in code order (for drop-downs)."""
+        if ancestor is None:
+            return []
+        return sorted(
+            (r for r in self.regions.values() if self.within(r.code, ancestor)),
+            key=lambda r: (r.code != ancestor, r.code),
+        )
+
+    def recipient_regions(self) -> list[Region]:
+        return sorted(
+            (r for r in self.regions.values()
+             if r.province_code in RECIPIENT_PROVINCES and r.level != "province"
+             or r.code in RECIPIENT_PROVINCES),
+            key=lambda r: r.code,
+        )
+
+
+def normalise_text(value: object) -> str:
+    """Strip, and turn full-width ASCII (ＡＢＣ１２３，spaces) into half-width."""
+    if value is None:
+        return ""
+    out = []
+    for ch in str(value):
+        o = ord(ch)
+        if 0xFF01 <= o <= 0xFF5E:
+            ch = chr(o - 0xFEE0)
+        elif ch == "\u3000":
+            ch = " "
+        out.append(ch)
+    return "".join(out).strip()

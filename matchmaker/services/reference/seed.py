@@ -1,0 +1,159 @@
+"""Reference data shipped under ``matchmaker/data/``: regions, sectors, pairings.
+
+Seeding inserts what is missing and never overwrites rows that exist, so corrections
+admins made (a pairing verified, a source added) survive a second run.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Pairing, Region, Sector
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+_LEVEL_ORDER = {"province": 0, "bingtuan": 1, "prefecture": 2, "division": 3, "county": 4}
+_RECIPIENT_ROOTS = {"西藏": "540000", "新疆": "650000", "新疆生产建设兵团": "XJBT00"}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _region_rows(rows: Iterable[dict[str, str]]) -> list[dict]:
+    parsed = {}
+    for row in rows:
+        code = row["code"]
+        unverified = code.endswith("?") or row["notes"].startswith("?")
+        code = code.rstrip("?")
+        parsed[code] = {
+            "code": code,
+            "name": row["name"],
+            "level": row["level"],
+            "parent_code": row["parent_code"] or None,
+            "notes": row["notes"],
+            "source": row["source"],
+            "verified": not unverified,
+        }
+    for item in parsed.values():
+        node = item
+        while node["level"] not in ("province", "bingtuan") and node["parent_code"] in parsed:
+            node = parsed[node["parent_code"]]
+        item["province_code"] = node["code"]
+    return sorted(parsed.values(), key=lambda r: (_LEVEL_ORDER[r["level"]], r["code"]))
+
+
+def seed_regions(path: Path | None = None) -> int:
+    rows = _region_rows(read_csv(path or DATA_DIR / "regions.csv"))
+    existing = set(db.session.scalars(select(Region.code)))
+    new = [r for r in rows if r["code"] not in existing]
+    for row in new:  # parents come first: rows are sorted by level
+        db.session.add(Region(**row))
+        db.session.flush()
+    return len(new)
+
+
+def seed_sectors(path: Path | None = None) -> int:
+    rows = read_csv(path or DATA_DIR / "sectors.csv")
+    existing = set(db.session.scalars(select(Sector.code)))
+    count = 0
+    for order, row in enumerate(sorted(rows, key=lambda r: len(r["code"]))):
+        if row["code"] in existing:
+            continue
+        db.session.add(
+            Sector(
+                code=row["code"],
+                name=row["name"],
+                parent_code=row["parent_code"] or None,
+                description=row["description"],
+                sort_order=order,
+            )
+        )
+        count += 1
+    db.session.flush()
+    return count
+
+
+class _RegionIndex:
+    """Name look-ups over the seeded regions."""
+
+    def __init__(self) -> None:
+        regions = list(db.session.scalars(select(Region)))
+        self.provinces = {r.name: r.code for r in regions if r.level == "province"}
+        self.children: dict[str, dict[str, str]] = {}
+        for r in regions:
+            if r.parent_code:
+                self.children.setdefault(r.parent_code, {})[r.name] = r.code
+
+    def child(self, parent: str, name: str) -> str | None:
+        names = self.children.get(parent, {})
+        if name in names:
+            return names[name]
+        short = re.sub(r"[(（].*?[)）]", "", name)  # "第三师(图木舒克市)" -> "第三师"
+        matches = [code for n, code in names.items() if re.sub(r"[(（].*?[)）]", "", n) == short]
+        return matches[0] if len(matches) == 1 else None
+
+
+def resolve_pairing(row: dict[str, str], index: _RegionIndex) -> str | None:
+    """The recipient region code a pairings.csv row names, or None when it cannot say."""
+    root = _RECIPIENT_ROOTS.get(row["recipient_region"])
+    if root is None:
+        return None
+    if not row["recipient_prefecture"]:
+        return root
+    prefecture = index.child(root, row["recipient_prefecture"])
+    if prefecture is None:
+        return None
+    county = row["recipient_county"]
+    if county and root != "XJBT00":  # 兵团 团场 are not regions: the division stands for them
+        return index.child(prefecture, county)
+    return prefecture
+
+
+def seed_pairings(path: Path | None = None) -> tuple[int, list[str]]:
+    """Insert missing pairings; return the count and the rows that could not be resolved."""
+    index = _RegionIndex()
+    existing = {
+        (p.supporter_name, p.recipient_region_code) for p in db.session.scalars(select(Pairing))
+    }
+    count, skipped = 0, []
+    for line, row in enumerate(read_csv(path or DATA_DIR / "pairings.csv"), start=2):
+        supporter = row["supporter_province"]
+        recipient = resolve_pairing(row, index)
+        if supporter in ("", "(none)") or recipient is None:
+            skipped.append(f"第 {line} 行：{supporter} → {row['recipient_prefecture']}"
+                           f"{row['recipient_county']}")
+            continue
+        key = (supporter, recipient)
+        if key in existing:
+            continue
+        existing.add(key)
+        notes = row["notes"]
+        db.session.add(
+            Pairing(
+                supporter_name=supporter,
+                supporter_region_code=index.provinces.get(supporter),
+                recipient_region_code=recipient,
+                source_url=row["source_url"],
+                notes=notes,
+                verified=bool(row["source_url"]) and "?" not in notes,
+                active="HISTORICAL" not in notes,
+            )
+        )
+        count += 1
+    db.session.flush()
+    return count, skipped
+
+
+def seed_all() -> dict[str, int | list[str]]:
+    """Seed regions, sectors and pairings; return what was inserted."""
+    regions = seed_regions()
+    sectors = seed_sectors()
+    pairings, skipped = seed_pairings()
+    return {"regions": regions, "sectors": sectors, "pairings": pairings, "skipped": skipped}

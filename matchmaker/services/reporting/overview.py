@@ -1,0 +1,76 @@
+"""Figures for each role's home page (aggregates in SQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import Match, Need, Offer, Organisation, Pairing, Region, User
+from ...models.matches import LIVE_STATUSES
+from ..matching import work_queue
+from ..organisations import screening, vetting
+
+
+def _totals(model, *where) -> dict[str, int]:
+    count, budget, committed = db.session.execute(
+        select(
+            func.count(model.id),
+            func.coalesce(func.sum(model.budget_yuan), 0),
+            func.coalesce(func.sum(model.committed_yuan), 0),
+        ).where(*where)
+    ).one()
+    return {"count": count, "budget": int(budget), "committed": int(committed)}
+
+
+def organisation_items(model, organisation_id: int, limit: int = 50) -> list:
+    """An organisation's own needs or offers, newest first."""
+    return db.session.scalars(
+        select(model)
+        .where(model.organisation_id == organisation_id)
+        .order_by(model.updated_at.desc(), model.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def home_summary(user: User) -> dict:
+    """What the home page shows for ``user``'s role."""
+    if user.role in ("recipient", "supporter"):
+        model = Need if user.role == "recipient" else Offer
+        org_id = user.organisation_id
+        return {
+            "published": _totals(model, model.organisation_id == org_id,
+                                 model.status == "published"),
+            "drafts": _totals(model, model.organisation_id == org_id, model.status == "draft"),
+            "items": organisation_items(model, org_id) if org_id else [],
+            "awaiting": work_queue.awaiting_answer(org_id, user.role) if org_id else [],
+            "matches": work_queue.organisation_matches(org_id) if org_id else [],
+        }
+    summary = {
+        "needs": _totals(Need, Need.status == "published"),
+        "offers": _totals(Offer, Offer.status == "published"),
+        "live_matches": db.session.scalar(
+            select(func.count(Match.id)).where(Match.status.in_(LIVE_STATUSES))
+        ),
+        "orgs_by_status": dict(
+            db.session.execute(
+                select(Organisation.status, func.count(Organisation.id)).group_by(
+                    Organisation.status
+                )
+            ).all()
+        ),
+    }
+    if user.role == "coordinator":
+        summary["stale_needs"] = work_queue.stale_needs()
+        summary["waiting_matches"] = work_queue.waiting_matches()
+        summary["offers_with_money"] = work_queue.offers_with_money(limit=10)
+        summary["flagged_matches"] = vetting.flagged_matches(limit=20)
+        summary["open_screening_hits"] = screening.open_count()
+    if user.role == "admin":
+        summary["users"] = db.session.scalar(select(func.count(User.id)))
+        summary["unverified_pairings"] = db.session.scalar(
+            select(func.count(Pairing.id)).where(Pairing.verified.is_(False))
+        )
+        summary["unverified_regions"] = db.session.scalar(
+            select(func.count(Region.code)).where(Region.verified.is_(False))
+        )
+    return summary
