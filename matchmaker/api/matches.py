@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import g, jsonify, request
 from sqlalchemy import or_, select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import Match, Need, Offer
 from ..permissions import has_role, is_staff
-from ..services import tx
 from ..services.errors import Forbidden, NotFound
 from ..services.matching import lifecycle, ranking
 from . import schemas, serialise
@@ -65,7 +65,8 @@ def matches_create():
         need_id=values.need_id, offer_id=values.offer_id, status=values.status,
         amount_yuan=values.amount_yuan, note=values.note, score=scored.get("score"),
         factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
-    match = tx.run(lambda: lifecycle.decide(decision, by=g.api_user, ip=request.remote_addr))
+    match = unit_of_work.run(
+        lambda: lifecycle.decide(decision, by=g.api_user, ip=request.remote_addr))
     return jsonify(serialise.match(match)), 201
 
 
@@ -77,7 +78,7 @@ def matches_get(item_id: int):
 
 def _act(item_id: int, action):
     _load(item_id)  # 404 for those who cannot see it
-    match = tx.run(lambda: action(item_id))
+    match = unit_of_work.run(lambda: action(item_id))
     return jsonify(serialise.match(match))
 
 

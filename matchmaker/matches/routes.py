@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..lists import views as lv
 from ..models import Match, Need, Offer, Region
@@ -17,7 +18,6 @@ from ..permissions import (
     can_view_match,
     is_staff,
 )
-from ..services import tx
 from ..services.errors import DomainError
 from ..services.lists.rules import parse_date, parse_wan
 from ..services.matching import candidates, lifecycle, plans, ranking
@@ -93,7 +93,8 @@ def _decide(status: str, form) -> object:
             need_id=need.id if need else 0, offer_id=offer.id if offer else 0, status=status,
             amount_yuan=amount, note=form.note.data or "", score=scored.get("score"),
             factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
-        match = tx.run(lambda: lifecycle.decide(decision, by=current_user, ip=client_ip()))
+        match = unit_of_work.run(
+            lambda: lifecycle.decide(decision, by=current_user, ip=client_ip()))
     except ValueError as exc:
         flash(f"对接金额：{exc}", "danger")
         return redirect(_back())
@@ -145,7 +146,7 @@ def _act(item_id: int, action, message: str, allowed):
         flash("；".join(m for ms in form.errors.values() for m in ms) or "请求无效。", "danger")
         return redirect(url_for("matches.detail", item_id=item_id))
     try:
-        tx.run(lambda: action(form.note.data or ""))
+        unit_of_work.run(lambda: action(form.note.data or ""))
     except DomainError as exc:
         flash(exc.message, "danger")
     else:
@@ -187,7 +188,8 @@ def complete(item_id: int):
             raise DomainError("；".join(m for ms in form.errors.values() for m in ms))
         completed_on = parse_date(form.completed_on.data)
         delivered = parse_wan(form.delivered_wan.data)
-        tx.run(lambda: lifecycle.complete(item_id, by=current_user, completed_on=completed_on,
+        unit_of_work.run(lambda: lifecycle.complete(
+            item_id, by=current_user, completed_on=completed_on,
                                         delivered_yuan=delivered,
                                         result_text=form.result_text.data or "",
                                         ip=client_ip()))
@@ -223,7 +225,7 @@ def plan_confirm():
         rows = [(int(n), int(o), parse_wan(a)) for k, (n, o, a) in enumerate(zip(
             form.getlist("need_id"), form.getlist("offer_id"), form.getlist("amount_wan"),
             strict=True)) if str(k) in chosen]
-        created = tx.run(lambda: plans.confirm_all(rows, by=current_user, ip=client_ip()))
+        created = unit_of_work.run(lambda: plans.confirm_all(rows, by=current_user, ip=client_ip()))
     except ValueError as exc:
         flash(f"金额有误：{exc}", "danger")
     except DomainError as exc:

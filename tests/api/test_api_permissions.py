@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
-from matchmaker.services import tx
 from matchmaker.services.matching import lifecycle
 from tests import factories
 
@@ -64,7 +64,7 @@ def objs(users):
     made = {"need": need.id, "offer": offer.id, "offer2": factories.make_offer(s_org).id,
             "draft": factories.make_need(r_org, status="draft").id}
     db.session.commit()
-    match = tx.run(lambda: lifecycle.decide(
+    match = unit_of_work.run(lambda: lifecycle.decide(
         lifecycle.Decision(need.id, offer.id, "confirmed", 1000), by=users[C]))
     made["match"] = match.id
     return made

@@ -8,8 +8,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
-from matchmaker.services import tx
 from matchmaker.services.errors import Conflict
 from matchmaker.services.matching import lifecycle, plans
 from tests import factories
@@ -42,7 +42,8 @@ def test_confirmation_mails_both_organisations_after_commit(smtp, ctx, users):
     need = factories.make_need(users["recipient"].organisation)
     offer = factories.make_offer(users["supporter"].organisation)
     db.session.commit()
-    tx.run(lambda: lifecycle.decide(lifecycle.Decision(need.id, offer.id, "confirmed", 1000),
+    decision = lifecycle.Decision(need.id, offer.id, "confirmed", 1000)
+    unit_of_work.run(lambda: lifecycle.decide(decision,
                                   by=users["coordinator"]))
     recipients = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
     assert recipients == sorted([users["recipient"].email, users["supporter"].email])
@@ -57,5 +58,5 @@ def test_rolled_back_change_sends_nothing(smtp, ctx, users):
     db.session.commit()
     rows = [(first.id, offer.id, 1000), (second.id, offer.id, 5000)]
     with pytest.raises(Conflict):
-        tx.run(lambda: plans.confirm_all(rows, by=users["coordinator"]))
+        unit_of_work.run(lambda: plans.confirm_all(rows, by=users["coordinator"]))
     assert smtp.messages == []

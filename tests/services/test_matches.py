@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Match, Need, Offer, User
-from matchmaker.services import tx
 from matchmaker.services.errors import Conflict, DomainError, Forbidden
 from matchmaker.services.matching import lifecycle
 from matchmaker.services.matching.lifecycle import Decision
@@ -28,7 +28,7 @@ def pair(ctx, users):
 
 def _confirm(pair, users, amount=300_000):
     need, offer = pair
-    return tx.run(lambda: lifecycle.decide(
+    return unit_of_work.run(lambda: lifecycle.decide(
         Decision(need.id, offer.id, "confirmed", amount, note="首批"), by=users["coordinator"]))
 
 
@@ -58,7 +58,7 @@ def test_second_live_match_on_a_pair_is_a_conflict(pair, users):
         _confirm(pair, users, 100_000)
     need, offer = pair
     with pytest.raises(Conflict):  # rejecting a pair with a live match
-        tx.run(lambda: lifecycle.decide(Decision(need.id, offer.id, "rejected"),
+        unit_of_work.run(lambda: lifecycle.decide(Decision(need.id, offer.id, "rejected"),
                                       by=users["coordinator"]))
 
 
@@ -73,38 +73,39 @@ def test_unpublished_need_is_a_field_error(ctx, users):
 
 def test_both_sides_accept_then_recipient_completes(pair, users):
     match = _confirm(pair, users)
-    tx.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
     assert db.session.get(Match, match.id).status == "confirmed"
-    tx.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))  # twice is harmless
-    tx.run(lambda: lifecycle.accept(match.id, by=users["supporter"]))
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))  # twice is harmless
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=users["supporter"]))
     assert db.session.get(Match, match.id).status == "accepted"
     with pytest.raises(Conflict):
-        tx.run(lambda: lifecycle.decline(match.id, by=users["supporter"]))
+        unit_of_work.run(lambda: lifecycle.decline(match.id, by=users["supporter"]))
     with pytest.raises(Forbidden):
-        tx.run(lambda: lifecycle.complete(match.id, by=users["supporter"],
+        unit_of_work.run(lambda: lifecycle.complete(match.id, by=users["supporter"],
                                         completed_on=date(2027, 6, 1), delivered_yuan=1,
                                         result_text=""))
-    tx.run(lambda: lifecycle.complete(match.id, by=users["recipient"],
+    unit_of_work.run(lambda: lifecycle.complete(match.id, by=users["recipient"],
                                     completed_on=date(2027, 6, 1), delivered_yuan=290_000,
                                     result_text="培训教师 118 名"))
     done = db.session.get(Match, match.id)
     assert done.status == "completed" and done.delivered_yuan == 290_000
     assert db.session.get(Offer, pair[1].id).committed_yuan == 300_000  # still committed
     with pytest.raises(Conflict):
-        tx.run(lambda: lifecycle.cancel(match.id, by=users["coordinator"]))
+        unit_of_work.run(lambda: lifecycle.cancel(match.id, by=users["coordinator"]))
 
 
 def test_decline_and_cancel_release_the_money(pair, users):
     match = _confirm(pair, users)
-    tx.run(lambda: lifecycle.decline(match.id, by=users["supporter"], note="资金另有安排"))
+    unit_of_work.run(
+        lambda: lifecycle.decline(match.id, by=users["supporter"], note="资金另有安排"))
     db.session.expire_all()
     assert db.session.get(Offer, pair[1].id).committed_yuan == 0
     with pytest.raises(Conflict):  # a declined match cannot be completed
-        tx.run(lambda: lifecycle.complete(match.id, by=users["recipient"],
+        unit_of_work.run(lambda: lifecycle.complete(match.id, by=users["recipient"],
                                         completed_on=date(2027, 1, 1), delivered_yuan=0,
                                         result_text=""))
     second = _confirm(pair, users, 200_000)
-    tx.run(lambda: lifecycle.cancel(second.id, by=users["coordinator"], note="重复"))
+    unit_of_work.run(lambda: lifecycle.cancel(second.id, by=users["coordinator"], note="重复"))
     db.session.expire_all()
     assert db.session.get(Need, pair[0].id).committed_yuan == 0
 
@@ -114,9 +115,9 @@ def test_only_the_two_organisations_act(pair, users):
     outsider = factories.make_user("supporter")
     db.session.commit()
     with pytest.raises(Forbidden):
-        tx.run(lambda: lifecycle.accept(match.id, by=outsider))
+        unit_of_work.run(lambda: lifecycle.accept(match.id, by=outsider))
     with pytest.raises(Forbidden):
-        tx.run(lambda: lifecycle.cancel(match.id, by=users["admin"]))
+        unit_of_work.run(lambda: lifecycle.cancel(match.id, by=users["admin"]))
 
 
 def test_suspended_organisation_cannot_be_confirmed(pair, users):
@@ -143,7 +144,7 @@ def test_twenty_simultaneous_confirmations_never_overspend(app, ctx, users):
             by = db.session.get(User, coordinator_id)
             barrier.wait()
             try:
-                tx.run(lambda: lifecycle.decide(
+                unit_of_work.run(lambda: lifecycle.decide(
                     Decision(need_id, offer_id, "confirmed", 100_000), by=by))
                 results.append("ok")
             except Conflict:
@@ -170,7 +171,7 @@ def test_both_organisations_are_notified(pair, users, client, login_as):
     assert notifications.unread_count(users["recipient"]) == 1
     assert notifications.unread_count(users["supporter"]) == 1
     assert notifications.unread_count(users["coordinator"]) == 0
-    tx.run(lambda: lifecycle.decline(match.id, by=users["supporter"], note="另有安排"))
+    unit_of_work.run(lambda: lifecycle.decline(match.id, by=users["supporter"], note="另有安排"))
     assert notifications.unread_count(users["coordinator"]) == 1
     login_as("recipient")
     html = client.get("/home").get_data(as_text=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
 from matchmaker.models import Match
 from matchmaker.models.base import utcnow
-from matchmaker.services import tx
 from matchmaker.services.matching import lifecycle, work_queue
 from tests import factories
 
@@ -19,14 +19,14 @@ def test_work_queue_lists_what_needs_attention(ctx, users, client, login_as):
     factories.make_need(r_org, title="新需求")
     offer = factories.make_offer(s_org, title="尚有资金的供给")
     db.session.commit()
-    match = tx.run(lambda: lifecycle.decide(lifecycle.Decision(old.id, offer.id, "confirmed",
-                                                           1000), by=users["coordinator"]))
+    decision = lifecycle.Decision(old.id, offer.id, "confirmed", 1000)
+    match = unit_of_work.run(lambda: lifecycle.decide(decision, by=users["coordinator"]))
     assert [n.title for n in work_queue.stale_needs()] == []  # money committed now
     db.session.get(Match, match.id).created_at = utcnow() - timedelta(days=8)
     db.session.commit()
     assert [m.id for m in work_queue.waiting_matches()] == [match.id]
     assert work_queue.awaiting_answer(r_org.id, "recipient")[0].id == match.id
-    tx.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
     assert work_queue.awaiting_answer(r_org.id, "recipient") == []
     assert work_queue.awaiting_answer(s_org.id, "supporter")[0].id == match.id
 

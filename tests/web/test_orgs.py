@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Organisation, User
-from matchmaker.services import tx
 from matchmaker.services.errors import Forbidden
 from matchmaker.services.lists import rules
 from matchmaker.services.matching import lifecycle, ranking
@@ -25,7 +25,7 @@ def _live_match(users):
     offer = factories.make_offer(users["supporter"].organisation)
     db.session.commit()
     decision = lifecycle.Decision(need.id, offer.id, "confirmed", 1000)
-    return tx.run(lambda: lifecycle.decide(decision, by=users["coordinator"]))
+    return unit_of_work.run(lambda: lifecycle.decide(decision, by=users["coordinator"]))
 
 
 def test_list_filters_and_pagination(client, login_as):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
 from matchmaker.models import Pairing
-from matchmaker.services import tx
 from matchmaker.services.matching import lifecycle
 from tests import factories
 
@@ -130,7 +130,7 @@ def objs(users):
     pair = lifecycle.Decision(factories.make_need(recipient_org).id,
                             factories.make_offer(supporter_org).id, "confirmed", 1000)
     db.session.commit()
-    made["match"] = tx.run(lambda: lifecycle.decide(pair, by=users["coordinator"])).id
+    made["match"] = unit_of_work.run(lambda: lifecycle.decide(pair, by=users["coordinator"])).id
     return made
 
 
