@@ -53,7 +53,6 @@ class Config:
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
     # Vetting (issue 7): may organisations awaiting review publish needs/offers?
-    PENDING_MAY_PUBLISH = False
     # Notification e-mail: sent only when SMTP_HOST is set.
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))

@@ -8,31 +8,29 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, flash, request, session, url_for
 from flask_login import current_user
 
-from .extensions import db
+from . import permissions, unit_of_work
 from .models.users import ROLES
-from .permissions import has_role, needs_reauthentication
+from .permissions import can, is_staff, needs_reauthentication
 from .services.accounts import identity
 from .services.errors import DomainError
 from .services.platform import notifications
 from .services.platform.audit_history import ACTION_LABELS
 
-#: Navigation per role: (label, endpoint, roles). Only pages that exist appear here.
-ALL_ROLES = ("recipient", "supporter", "coordinator", "admin")
-STAFF = ("coordinator", "admin")
-#: Navigation: (label, endpoint, roles, menu). Items sharing a menu form one drop-down.
+#: Navigation: (label, endpoint, permission rule, menu). Items sharing a menu form one
+#: drop-down; an item shows when ``permissions.can(user, rule)``.
 NAV_ITEMS = [
-    ("首页", "main.home", ALL_ROLES, None),
-    ("需求清单", "needs.index", ALL_ROLES, None),
-    ("供给清单", "offers.index", ALL_ROLES, None),
-    ("对接", "matches.index", ALL_ROLES, None),
-    ("统计", "dashboard.overview", STAFF, None),
-    ("表彰", "dashboard.honour_list", ("recipient", "supporter"), None),
-    ("对口支援关系", "reference.pairings", ALL_ROLES, "参考数据"),
-    ("领域分类", "reference.sectors", ALL_ROLES, "参考数据"),
-    ("地区", "reference.regions", STAFF, "参考数据"),
-    ("单位", "orgs.index", STAFF, "管理"),
-    ("名单筛查", "screening.queue", STAFF, "管理"),
-    ("审计日志", "audit.index", STAFF, "管理"),
+    ("首页", "main.home", "browse", None),
+    ("需求清单", "needs.index", "browse", None),
+    ("供给清单", "offers.index", "browse", None),
+    ("对接", "matches.index", "browse", None),
+    ("统计", "dashboard.overview", "view_dashboard", None),
+    ("表彰", "dashboard.honour_list", "view_honours", None),
+    ("对口支援关系", "reference.pairings", "browse", "参考数据"),
+    ("领域分类", "reference.sectors", "browse", "参考数据"),
+    ("地区", "reference.regions", "view_reference_staff", "参考数据"),
+    ("单位", "orgs.index", "vet_organisations", "管理"),
+    ("名单筛查", "screening.queue", "review_screening", "管理"),
+    ("审计日志", "audit.index", "view_audit_log", "管理"),
 ]
 
 
@@ -40,9 +38,9 @@ def nav_for(user) -> list[dict]:
     """The navigation entries ``user`` sees: links, and drop-down menus of links."""
     entries: list[dict] = []
     menus: dict[str, dict] = {}
-    for label, endpoint, roles, menu in NAV_ITEMS:
-        if not has_role(user, *roles):
-            continue
+    for label, endpoint, action, menu in NAV_ITEMS:
+        if not can(user, action) or (action == "view_honours" and is_staff(user)):
+            continue  # staff reach 表彰 from the dashboard's tabs
         link = {"label": label, "href": url_for(endpoint),
                 "active": request.endpoint == endpoint}
         if menu is None:
@@ -119,7 +117,8 @@ def register(app: Flask) -> None:
     def navigation():
         items = nav_for(current_user) if current_user.is_authenticated else []
         unread = notifications.unread_count(current_user) if current_user.is_authenticated else 0
-        return {"nav_items": items, "role_labels": ROLES, "unread_count": unread}
+        return {"nav_items": items, "role_labels": ROLES, "unread_count": unread,
+                **permissions.template_helpers()}
 
     app.add_template_filter(format_wan, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
@@ -128,20 +127,16 @@ def register(app: Flask) -> None:
 
 def commit_sensitive_action(action: str, password: str | None, operation, *,
                             reauth: bool = True) -> bool:
-    """Run a service ``operation`` that changes an organisation's standing and commit it.
-
-    Admins re-enter their password first (``reauth``); a wrong password is kept in the
-    audit log. Errors are flashed; returns whether the change was saved."""
+    """Run a service ``operation`` that changes an organisation's standing, in one unit of
+    work. Admins re-enter their password first (``reauth``); a wrong password is kept in
+    the audit log. Errors are flashed; returns whether the change was saved."""
     try:
         if reauth and needs_reauthentication(current_user):
-            identity.confirm_password(current_user, password, action=action, ip=client_ip())
-        operation()
+            # A refused password is kept in the audit log; nothing else is changed yet.
+            unit_of_work.run(lambda: identity.confirm_password(
+                current_user, password, action=action, ip=client_ip()), keep_on_refusal=True)
+        unit_of_work.run(operation)
     except DomainError as exc:
-        if "password" in exc.fields:
-            db.session.commit()  # keep the failed re-authentication in the audit log
-        else:
-            db.session.rollback()
         flash(exc.message, "danger")
         return False
-    db.session.commit()
     return True

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .. import unit_of_work
 from ..extensions import csrf, db, limiter
 from ..services.accounts import identity
 from ..services.errors import DomainError
@@ -61,7 +62,8 @@ def authenticate():
     user = identity.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         return error(401)
-    db.session.commit()  # last_used_at
+    if db.session.dirty:  # the token's last_used_at moved on (every few minutes)
+        unit_of_work.run(lambda: None)
     g.api_user = user
     nul = {name: [NUL_MESSAGE] for name, value in request.args.items(multi=True)
            if "\x00" in value}

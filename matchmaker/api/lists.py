@@ -8,10 +8,19 @@ from typing import Any
 from flask import g, jsonify, request
 from pydantic import BaseModel
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import Need, Offer
-from ..permissions import can_edit_item, can_post_need, can_post_offer, can_view_item, has_role
-from ..services.errors import Conflict, DomainError, Forbidden, NotFound
+from ..permissions import (
+    can_change_status,
+    can_delete_item,
+    can_edit_item,
+    can_post_need,
+    can_post_offer,
+    can_see_candidates,
+    can_view_item,
+)
+from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.lists import needs, offers, rules
 from ..services.lists.browse import Filters, browse
 from ..services.lists.rules import SectorIndex, wan_text
@@ -89,12 +98,11 @@ def _create(kind: Kind):
     values = body(kind.create).model_dump()
     if not kind.can_post(g.api_user):
         who = "受援方" if kind is NEEDS else "支援方"
-        raise Forbidden(f"只有{who}单位用户可以发布{kind.noun}。")
+        raise Forbidden(f"只有审核通过的{who}单位用户可以发布{kind.noun}。")
     org = g.api_user.organisation
-    data = kind.clean(kind.raw(values), org)
-    item = kind.service.create(org, data, by=g.api_user, status=values["status"],
-                               ip=request.remote_addr)
-    db.session.commit()
+    item = unit_of_work.run(lambda: kind.service.create(
+        org, kind.clean(kind.raw(values), org), by=g.api_user, status=values["status"],
+        ip=request.remote_addr))
     return jsonify(kind.out(item)), 201
 
 
@@ -103,36 +111,35 @@ def _patch(kind: Kind, item_id: int):
     values = body(kind.patch).model_dump(exclude_unset=True)
     user = g.api_user
     status = values.pop("status", None)
-    if not can_edit_item(user, item):
-        if not (has_role(user, "coordinator") and not values):
-            raise Forbidden("协调员只能修改状态（发布 ⇄ 关闭）。" if has_role(user, "coordinator")
-                            else f"只有发布单位可以修改该{kind.noun}。")
-        if status not in ("published", "closed") or item.status == "draft":
-            raise Conflict("协调员只能在“已发布”和“已关闭”之间切换。")
-    if values:
-        raw = {**kind.service.as_raw(item), **kind.raw(values)}
-        data = kind.clean(raw, item.organisation)
-        kind.service.update(item, data, by=user, ip=request.remote_addr)
-    if status is not None:
-        rules.set_status(item, status, by=user, ip=request.remote_addr)
-    db.session.commit()
+    if not can_change_status(user, item):
+        raise Forbidden(f"只有发布单位可以修改该{kind.noun}。")
+    if values and not can_edit_item(user, item):
+        raise Forbidden("协调员只能修改状态（发布 ⇄ 关闭）。")
+
+    def patch():
+        if values:
+            raw = {**kind.service.as_raw(item), **kind.raw(values)}
+            kind.service.update(item, kind.clean(raw, item.organisation), by=user,
+                                ip=request.remote_addr)
+        if status is not None:
+            rules.set_status(item, status, by=user, ip=request.remote_addr)
+
+    unit_of_work.run(patch)
     return jsonify(kind.out(item))
 
 
 def _delete(kind: Kind, item_id: int):
     item = _load(kind, item_id)
-    if not can_edit_item(g.api_user, item):
+    if not can_delete_item(g.api_user, item):
         raise Forbidden(f"只有发布单位可以删除该{kind.noun}。")
-    rules.delete_item(item, by=g.api_user, ip=request.remote_addr)
-    db.session.commit()
+    unit_of_work.run(lambda: rules.delete_item(item, by=g.api_user, ip=request.remote_addr))
     return "", 204
 
 
 def _candidates(kind: Kind, item_id: int):
     item = _load(kind, item_id)
-    user = g.api_user
-    if not (has_role(user, "coordinator") or user.organisation_id == item.organisation_id):
-        raise Forbidden("只有协调员和发布单位可以查看推荐。")
+    if not can_see_candidates(g.api_user, item):
+        raise Forbidden("只有协调员和审核通过的发布单位可以查看推荐。")
     limit = int_arg("limit")
     limit = max(1, min(limit, 100)) if limit is not None else 10
     if kind is NEEDS:

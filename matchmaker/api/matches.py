@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
-from sqlalchemy import or_, select
 
 from .. import unit_of_work
-from ..extensions import db
-from ..models import Match, Need, Offer
-from ..permissions import has_role, is_staff
-from ..services.errors import Forbidden, NotFound
-from ..services.matching import lifecycle, ranking
+from ..models import Match
+from ..services.matching import lifecycle, visibility
 from . import schemas, serialise
 from .core import body, id_arg, paginated, route
 
@@ -19,28 +15,15 @@ MATCH_PARAMS = (("need_id", "integer", "需求 id"), ("offer_id", "integer", "�
                  " cancelled"), ("page", "integer", "页码"), ("per_page", "integer", "每页条数"))
 
 
-def _visible_matches():
-    stmt = select(Match)
-    user = g.api_user
-    if not is_staff(user):
-        stmt = stmt.join(Need, Match.need_id == Need.id).join(Offer, Match.offer_id == Offer.id)
-        stmt = stmt.where(or_(Need.organisation_id == user.organisation_id,
-                              Offer.organisation_id == user.organisation_id))
-    return stmt
-
-
 def _load(match_id: int) -> Match:
-    match = db.session.scalar(_visible_matches().where(Match.id == match_id))
-    if match is None:
-        raise NotFound("对接记录不存在，或您无权查看。")
-    return match
+    return visibility.load_visible(g.api_user, match_id)
 
 
 @route("GET", "/matches", summary="对接列表（协调员看全部；单位看本单位参与的）",
        roles="协调员；对接双方单位", response=schemas.page_of(schemas.MatchOut),
        params=MATCH_PARAMS)
 def matches_list():
-    stmt = _visible_matches()
+    stmt = visibility.visible_matches(g.api_user)
     for name in ("need_id", "offer_id"):
         value = id_arg(name)
         if value is not None:
@@ -55,16 +38,9 @@ def matches_list():
        errors=(403, 409, 415, 422))
 def matches_create():
     values = body(schemas.MatchCreate)
-    if not has_role(g.api_user, "coordinator"):
-        raise Forbidden("只有协调员可以确认或否决对接。")
-    need, offer = db.session.get(Need, values.need_id), db.session.get(Offer, values.offer_id)
-    scored = {}
-    if need is not None and offer is not None:
-        scored = ranking.score_pair(need, offer)
     decision = lifecycle.Decision(
         need_id=values.need_id, offer_id=values.offer_id, status=values.status,
-        amount_yuan=values.amount_yuan, note=values.note, score=scored.get("score"),
-        factors=scored.get("factors"), reasons=tuple(scored.get("reasons", ())))
+        amount_yuan=values.amount_yuan, note=values.note)
     match = unit_of_work.run(
         lambda: lifecycle.decide(decision, by=g.api_user, ip=request.remote_addr))
     return jsonify(serialise.match(match)), 201

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models.base import utcnow
-from ..permissions import role_required
+from ..permissions import requires
 from ..services.platform import audit_search
 from ..web import client_ip
 
@@ -16,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("")
-@role_required("coordinator", "admin")
+@requires("view_audit_log")
 def index():
     filters = audit_search.AuditFilters.from_args(request.args)
     page = db.paginate(audit_search.query(filters), per_page=50, error_out=False)
@@ -26,11 +27,11 @@ def index():
 
 
 @bp.get("/export.xlsx")
-@role_required("coordinator", "admin")
+@requires("view_audit_log")
 def export():
     filters = audit_search.AuditFilters.from_args(request.args)
-    data, _count = audit_search.export_xlsx(filters, by=current_user, ip=client_ip())
-    db.session.commit()
+    data, _count = unit_of_work.run(
+        lambda: audit_search.export_xlsx(filters, by=current_user, ip=client_ip()))
     name = f"audit-{utcnow():%Y%m%d-%H%M%S}.xlsx"
     return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

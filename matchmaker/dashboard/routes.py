@@ -8,19 +8,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..permissions import can_view_dashboard, can_view_honours
+from .. import unit_of_work
+from ..permissions import authorise, requires
 from ..services.reporting import dashboard, downloads, gaps, honours, iati, tilemap
 from ..services.reporting.dashboard import Scope
 from ..web import client_ip
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(predicate) -> None:
-    if not predicate(current_user):
-        abort(403)
 
 
 def _page(arg: str = "page") -> int:
@@ -36,9 +31,8 @@ def _download(data: bytes, mimetype: str, name: str):
 
 
 @bp.get("/")
-@login_required
+@requires("view_dashboard")
 def overview():
-    _require(can_view_dashboard)
     scope = Scope.from_args(request.args)
     by = {d: dashboard.needs_by(d, scope) for d in dashboard.DIMENSIONS}
     return render_template("dashboard/overview.html", scope=scope, by=by,
@@ -48,9 +42,8 @@ def overview():
 
 
 @bp.get("/gaps")
-@login_required
+@requires("view_dashboard")
 def gap_analysis():
-    _require(can_view_dashboard)
     scope = Scope.from_args(request.args)
     return render_template("dashboard/gaps.html", scope=scope,
                            gaps=gaps.gap_page(scope, _page()),
@@ -60,9 +53,8 @@ def gap_analysis():
 
 
 @bp.get("/map")
-@login_required
+@requires("view_dashboard")
 def gap_map():
-    _require(can_view_dashboard)
     scope = Scope.from_args(request.args)
     by_pref = gaps.gap_by_prefecture(scope)
     return render_template("dashboard/map.html", scope=scope, map=tilemap.tiles(by_pref))
@@ -71,7 +63,7 @@ def gap_map():
 @bp.get("/table/<name>.<fmt>")
 @login_required
 def table(name: str, fmt: str):
-    _require(can_view_honours if name == "honours" else can_view_dashboard)
+    authorise("view_honours" if name == "honours" else "view_dashboard")
     tbl = downloads.table(name, Scope.from_args(request.args),
                         honours.valid_year(request.args.get("year")))
     if tbl is None or fmt not in ("csv", "xlsx"):
@@ -82,47 +74,41 @@ def table(name: str, fmt: str):
 
 
 @bp.get("/report.xlsx")
-@login_required
+@requires("view_dashboard")
 def report():
-    _require(can_view_dashboard)
-    data = downloads.workbook(Scope.from_args(request.args), user=current_user, ip=client_ip())
-    db.session.commit()
+    data = unit_of_work.run(lambda: downloads.workbook(
+        Scope.from_args(request.args), user=current_user, ip=client_ip()))
     return _download(data, XLSX, "援藏援疆项目对接报表.xlsx")
 
 
 @bp.get("/3w.csv")
-@login_required
+@requires("view_dashboard")
 def hxl():
-    _require(can_view_dashboard)
-    data = downloads.hxl_csv(Scope.from_args(request.args), user=current_user, ip=client_ip())
-    db.session.commit()
+    data = unit_of_work.run(lambda: downloads.hxl_csv(
+        Scope.from_args(request.args), user=current_user, ip=client_ip()))
     return _download(data, "text/csv; charset=utf-8", "3w-hxl.csv")
 
 
 @bp.get("/iati.xml")
-@login_required
+@requires("view_dashboard")
 def iati_xml():
-    _require(can_view_dashboard)
-    data = iati.activities_xml(Scope.from_args(request.args), user=current_user,
-                               ip=client_ip())
-    db.session.commit()
+    data = unit_of_work.run(lambda: iati.activities_xml(
+        Scope.from_args(request.args), user=current_user, ip=client_ip()))
     return Response(data, mimetype="application/xml",
                     headers={"Content-Disposition": "attachment; filename=iati-activities.xml"})
 
 
 @bp.get("/honours")
-@login_required
+@requires("view_honours")
 def honour_list():
-    _require(can_view_honours)
     year = honours.valid_year(request.args.get("year"))
     return render_template("dashboard/honours.html", year=year, years=honours.years(),
                            ranking=honours.ranking_page(year, _page()))
 
 
 @bp.get("/honours/<int:organisation_id>")
-@login_required
+@requires("view_honours")
 def certificate(organisation_id: int):
-    _require(can_view_honours)
     year = honours.valid_year(request.args.get("year"))
     figures = honours.certificate(organisation_id, year)
     if figures is None:

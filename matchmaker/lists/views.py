@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import Match, Organisation, Region, Sector
 from ..models.matches import LIVE_STATUSES
@@ -18,7 +19,6 @@ from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import (
     can_change_status,
     can_edit_item,
-    can_see_candidates,
     can_see_contact,
     can_view_item,
 )
@@ -27,7 +27,6 @@ from ..services.lists import rules
 from ..services.lists.browse import SORTS, Filters, browse
 from ..web import client_ip
 
-STATUS_ACTIONS = {"publish": "published", "close": "closed", "reopen": "published"}
 STATUS_MESSAGES = {"published": "已发布。", "closed": "已关闭。"}
 
 
@@ -108,26 +107,24 @@ def list_page(model, template: str, **context):
 def detail_page(model, item_id: int, template: str):
     item = load_visible(model, item_id)
     show_contact = can_see_contact(current_user, item, matched=is_matched_party(item))
+    actions = rules.transitions(item) if can_change_status(current_user, item) else ()
     return render_template(template, item=item, show_contact=show_contact,
-                           can_edit=can_edit_item(current_user, item),
-                           can_change_status=can_change_status(current_user, item),
-                           can_candidates=can_see_candidates(current_user, item))
+                           status_actions=actions)
 
 
 def change_status(model, item_id: int, endpoint: str):
     item = load_visible(model, item_id)
     if not can_change_status(current_user, item):
         abort(403)
-    target = STATUS_ACTIONS.get(request.form.get("action", ""))
+    target = rules.target_status(item, request.form.get("action", ""))
     if target is None:
-        abort(400)
+        flash("该项目当前状态不能执行此操作，请刷新页面。", "danger")
+        return redirect(url_for(endpoint, item_id=item_id))
     try:
-        rules.set_status(item, target, by=current_user, ip=client_ip())
+        unit_of_work.run(lambda: rules.set_status(item, target, by=current_user, ip=client_ip()))
     except DomainError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(STATUS_MESSAGES[target], "success")
     return redirect(url_for(endpoint, item_id=item_id))
 
@@ -136,12 +133,10 @@ def delete_page(model, item_id: int, template: str, list_endpoint: str, detail_e
     item = load_editable(model, item_id)
     if request.method == "POST":
         try:
-            rules.delete_item(item, by=current_user, ip=client_ip())
+            unit_of_work.run(lambda: rules.delete_item(item, by=current_user, ip=client_ip()))
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for(detail_endpoint, item_id=item_id))
-        db.session.commit()
         flash("草稿已删除。", "success")
         return redirect(url_for(list_endpoint))
     return render_template(template, item=item)
@@ -189,20 +184,21 @@ def _save(kind: ListKind, form, org: Organisation, item, form_ok: bool):
     if errors or not form_ok:
         return None
     publish = bool(form.publish.data)
-    try:
+
+    def save():
         if item is None:
-            item = kind.service.create(org, data, by=current_user, ip=client_ip(),
+            return kind.service.create(org, data, by=current_user, ip=client_ip(),
                                        status="published" if publish else "draft")
-        else:
-            kind.service.update(item, data, by=current_user, ip=client_ip())
-            if publish and item.status == "draft":
-                rules.set_status(item, "published", by=current_user, ip=client_ip())
+        kind.service.update(item, data, by=current_user, ip=client_ip())
+        if publish and item.status == "draft":
+            rules.set_status(item, "published", by=current_user, ip=client_ip())
+        return item
+
+    try:
+        return unit_of_work.run(save)
     except DomainError as exc:
-        db.session.rollback()
         show_error(form, exc)
         return None
-    db.session.commit()
-    return item
 
 
 def form_page(kind: ListKind, item_id: int | None = None):

@@ -4,11 +4,11 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..permissions import is_org_user
 from ..services.platform import notifications as inbox
 from ..services.reporting.overview import home_summary
 
 bp = Blueprint("main", __name__)
-ORG_ROLES = ("recipient", "supporter")
 
 
 @bp.get("/")
@@ -21,7 +21,7 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    template = "main/home_org.html" if current_user.role in ORG_ROLES else "main/home_staff.html"
+    template = "main/home_org.html" if is_org_user(current_user) else "main/home_staff.html"
     return render_template(template, summary=home_summary(current_user))
 
 

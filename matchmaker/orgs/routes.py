@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import Organisation, Region
 from ..models.organisations import ORG_KINDS, ORG_STATUSES
@@ -13,7 +14,7 @@ from ..permissions import (
     can_vet_organisations,
     can_view_organisation,
     needs_reauthentication,
-    role_required,
+    requires,
 )
 from ..services.accounts import registration
 from ..services.errors import DomainError
@@ -53,7 +54,7 @@ def _field_errors(form, exc: DomainError) -> None:
 
 
 @bp.get("/orgs")
-@role_required("coordinator", "admin")
+@requires("vet_organisations")
 def index():
     status = request.args.get("status") or None
     kind = request.args.get("kind") or None
@@ -65,7 +66,7 @@ def index():
 
 
 @bp.get("/orgs/<int:org_id>")
-@role_required("recipient", "supporter", "coordinator", "admin")
+@requires("browse")
 def detail(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     if not can_view_organisation(current_user, org):
@@ -81,7 +82,7 @@ def detail(org_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/status")
-@role_required("coordinator", "admin")
+@requires("vet_organisations")
 def change_status(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     form = StatusForm()
@@ -99,19 +100,17 @@ def change_status(org_id: int):
 
 
 @bp.route("/orgs/new", methods=["GET", "POST"])
-@role_required("admin")
+@requires("register_organisations")
 def create():
     form = AdminOrganisationForm()
     form.region.choices = region_choices()
     if form.validate_on_submit():
         try:
-            org, warnings = registration.create(details_from(form), status=form.status.data,
-                                                by=current_user)
+            org, warnings = unit_of_work.run(lambda: registration.create(
+                details_from(form), status=form.status.data, by=current_user))
         except DomainError as exc:
-            db.session.rollback()
             _field_errors(form, exc)
         else:
-            db.session.commit()
             for warning in warnings:
                 flash(warning, "warning")
             flash(f"已登记“{org.name}”。", "success")
@@ -131,16 +130,14 @@ def register():
                                        display_name=form.display_name.data,
                                        role=form.role.data)
         try:
-            _org, _user, warnings = registration.sign_up(details_from(form), first,
-                                                         ip=client_ip())
+            _org, _user, warnings = unit_of_work.run(lambda: registration.sign_up(
+                details_from(form), first, ip=client_ip()))
         except DomainError as exc:
-            db.session.rollback()
             _field_errors(form, exc)
         else:
-            db.session.commit()
             for warning in warnings:
                 flash(warning, "warning")
-            flash("注册已提交。单位审核通过前可以登录并保存草稿，审核通过后方可发布。",
+            flash("注册已提交。审核通过前可以登录查看；单位审核通过后方可录入和发布需求或供给。",
                   "success")
             return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200

@@ -15,10 +15,11 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
-from ..permissions import can_manage_reference_data, role_required
+from ..permissions import can_manage_reference_data, requires
 from ..services.errors import DomainError
 from ..services.matching import ranking
 from ..services.platform import audit
@@ -52,7 +53,7 @@ def pairings():
 
 
 @bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@requires("manage_reference_data")
 def edit_pairing(pairing_id: int):
     pairing = db.session.get(Pairing, pairing_id) or abort(404)
     form = PairingForm(obj=pairing)
@@ -68,13 +69,12 @@ def edit_pairing(pairing_id: int):
             notes=(form.notes.data or "").strip(),
         )
         try:
-            changed = corrections.update_pairing(pairing, change, by=current_user, ip=client_ip())
+            changed = unit_of_work.run(lambda: corrections.update_pairing(
+                pairing, change, by=current_user, ip=client_ip()))
         except DomainError as exc:
-            db.session.rollback()
             form.supporter_region_code.errors = exc.fields.get("supporter_region_code", [])
             return render_template("reference/edit_pairing.html", form=form,
                                    pairing=pairing), 422
-        db.session.commit()
         flash("已保存。" if changed else "没有改动。", "success")
         return redirect(url_for("reference.pairings"))
     status = 422 if form.errors else 200
@@ -82,7 +82,7 @@ def edit_pairing(pairing_id: int):
 
 
 @bp.get("/regions")
-@role_required("coordinator", "admin")
+@requires("view_reference_staff")
 def regions():
     province = request.args.get("province") or "540000"
     stmt = select(Region).where(Region.province_code == province).order_by(Region.code)
@@ -96,7 +96,7 @@ def regions():
 
 
 @bp.route("/regions/<code>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@requires("manage_reference_data")
 def edit_region(code: str):
     region = db.session.get(Region, code) or abort(404)
     form = RegionForm(obj=region)
@@ -106,8 +106,8 @@ def edit_region(code: str):
             verified=form.verified.data,
             notes=(form.notes.data or "").strip(),
         )
-        changed = corrections.update_region(region, change, by=current_user, ip=client_ip())
-        db.session.commit()
+        changed = unit_of_work.run(lambda: corrections.update_region(
+            region, change, by=current_user, ip=client_ip()))
         flash("已保存。" if changed else "没有改动。", "success")
         return redirect(url_for("reference.regions", province=region.province_code))
     status = 422 if form.errors else 200
@@ -115,7 +115,7 @@ def edit_region(code: str):
 
 
 @bp.get("/sectors")
-@login_required
+@requires("browse")
 def sectors():
     rows = db.session.scalars(select(Sector).order_by(Sector.sort_order, Sector.code)).all()
     parents = [s for s in rows if s.parent_code is None]
@@ -127,7 +127,7 @@ def sectors():
 
 
 @bp.get("/scoring")
-@role_required("coordinator", "admin")
+@requires("tune_scoring")
 def scoring():
     return render_template(
         "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
@@ -137,7 +137,7 @@ def scoring():
 
 
 @bp.post("/scoring/learn")
-@role_required("admin")
+@requires("manage_reference_data")
 def scoring_learn():
     try:
         result = ranking.learn(save=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import ScreeningHit
 from ..models.blacklist import LIST_TYPES
-from ..permissions import needs_reauthentication, role_required
+from ..permissions import needs_reauthentication, requires
 from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening
 from ..web import client_ip, commit_sensitive_action
@@ -18,7 +19,7 @@ bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 
 @bp.get("")
-@role_required("coordinator", "admin")
+@requires("review_screening")
 def queue():
     page = db.paginate(screening.open_hits_query(), per_page=20, error_out=False)
     return render_template("screening/queue.html", page=page, form=DecisionForm(),
@@ -26,7 +27,7 @@ def queue():
 
 
 @bp.post("/hits/<int:hit_id>")
-@role_required("coordinator", "admin")
+@requires("review_screening")
 def decide(hit_id: int):
     hit = db.session.get(ScreeningHit, hit_id) or abort(404)
     form = DecisionForm()
@@ -45,7 +46,7 @@ def decide(hit_id: int):
 
 
 @bp.route("/lists", methods=["GET", "POST"])
-@role_required("admin")
+@requires("import_blacklist")
 def lists():
     form = ListUploadForm()
     errors: list[str] = []
@@ -58,10 +59,8 @@ def lists():
             errors, status = [exc.message], 422
         else:
             if plan.ok:
-                added, held, hits = blacklist.save(plan, by=current_user,
-                                                   filename=upload.filename or "",
-                                                   ip=client_ip())
-                db.session.commit()
+                added, held, hits = unit_of_work.run(lambda: blacklist.save(
+                    plan, by=current_user, filename=upload.filename or "", ip=client_ip()))
                 flash(f"导入完成：新增 {added} 条，已有 {held + plan.duplicates} 条；"
                       f"新发现筛查线索 {hits} 条。", "success")
                 return redirect(url_for("screening.lists"))

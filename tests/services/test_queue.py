@@ -25,10 +25,10 @@ def test_work_queue_lists_what_needs_attention(ctx, users, client, login_as):
     db.session.get(Match, match.id).created_at = utcnow() - timedelta(days=8)
     db.session.commit()
     assert [m.id for m in work_queue.waiting_matches()] == [match.id]
-    assert work_queue.awaiting_answer(r_org.id, "recipient")[0].id == match.id
+    assert work_queue.awaiting_answer(r_org.id, "needs")[0].id == match.id
     unit_of_work.run(lambda: lifecycle.accept(match.id, by=users["recipient"]))
-    assert work_queue.awaiting_answer(r_org.id, "recipient") == []
-    assert work_queue.awaiting_answer(s_org.id, "supporter")[0].id == match.id
+    assert work_queue.awaiting_answer(r_org.id, "needs") == []
+    assert work_queue.awaiting_answer(s_org.id, "offers")[0].id == match.id
 
     login_as("coordinator")
     html = client.get("/home").get_data(as_text=True)

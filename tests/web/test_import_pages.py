@@ -110,14 +110,13 @@ def test_wrong_headers_are_shown_on_the_preview(client, login_as):
     assert "已忽略的列：名称、金额" in html
 
 
-def test_confirm_rechecks_and_saves_nothing_when_the_data_changed(client, login_as, users):
+def test_confirm_is_refused_when_the_organisation_was_suspended_meanwhile(
+        client, login_as, users):
     login_as("recipient")
     preview = upload(client, "needs", xlsx([need_row()])).headers["Location"]
     users["recipient"].organisation.status = "suspended"
     db.session.commit()
-    response = confirm(client, preview)
-    assert response.headers["Location"] == preview
-    assert "已暂停" in client.get(preview).get_data(as_text=True)
+    assert confirm(client, preview).status_code == 403
     assert _needs() == 0
 
 

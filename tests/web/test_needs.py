@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Need
 from tests import factories
+from tests.conftest import csrf_from
 
 VALID = {"title": "江孜县乡村教师培训", "sector": "0104", "region": "540222",
          "budget_wan": "35", "beneficiaries": "120", "start_date": "2027-03-01",
@@ -82,21 +83,24 @@ def test_html_in_text_is_shown_escaped(client, recipient, post_form):
     assert "&lt;script&gt;" in html
 
 
-def test_pending_organisation_cannot_publish_but_can_save_drafts(client, ctx, post_form):
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+def test_organisation_not_in_good_standing_posts_nothing(client, ctx, post_form, status):
     from tests.conftest import login
 
-    org = factories.make_org(status="pending")
+    org = factories.make_org(status=status)
     user = factories.make_user("recipient", org=org)
     db.session.commit()
     login(client, user.email)
-    refused = post_form("/needs/new", VALID, page="/needs/new")
-    assert refused.status_code == 422
-    assert "尚未通过审核" in refused.get_data(as_text=True)
-    assert _count() == 0
+    assert client.get("/needs/new").status_code == 403
     draft = {**VALID, "save_draft": "1"}
     draft.pop("publish")
-    assert post_form("/needs/new", draft, page="/needs/new").status_code == 302
-    assert _count() == 1
+    html = client.get("/needs").get_data(as_text=True)
+    assert "/needs/new" not in html  # no button that would only be refused
+    for data in (VALID, draft):
+        payload = {"csrf_token": csrf_from(client.get("/profile").get_data(as_text=True)),
+                   **data}
+        assert client.post("/needs/new", data=payload).status_code == 403
+    assert _count() == 0
 
 
 def test_drafts_are_invisible_to_other_organisations(client, login_as, users):

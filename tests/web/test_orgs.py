@@ -106,18 +106,13 @@ def test_org_users_see_own_page_only(client, login_as, users):
     assert client.get("/orgs/999999").status_code == 404
 
 
-def test_pending_may_publish_is_configurable(app, ctx):
-    org = factories.make_org(status="pending")
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+def test_items_of_an_organisation_not_in_good_standing_are_refused(ctx, status):
+    org = factories.make_org(status=status)
     with pytest.raises(Forbidden):
-        rules.ensure_can_publish(org)
-    app.config["PENDING_MAY_PUBLISH"] = True
-    try:
-        rules.ensure_can_publish(org)
-        org.status = "suspended"
-        with pytest.raises(Forbidden):
-            rules.ensure_can_publish(org)
-    finally:
-        app.config["PENDING_MAY_PUBLISH"] = False
+        rules.ensure_org_may_act(org)
+    org.status = "verified"
+    rules.ensure_org_may_act(org)
 
 
 REGISTRATION = {

@@ -20,6 +20,8 @@ from ..platform import audit
 
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash scheme name
 TOKEN_PREFIX = "mm_"  # noqa: S105 - marks platform tokens
+#: A token's last_used_at is written at most this often (not on every request).
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 BAD_CREDENTIALS = "邮箱或密码不正确。"
 LOCKED = "登录失败次数过多，该账户已临时锁定，请 {minutes} 分钟后再试，或联系管理员解锁。"
 IP_THROTTLED = "此网络地址登录失败次数过多，请 {minutes} 分钟后再试。"
@@ -204,7 +206,9 @@ def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now  # not a write per request
     return row.user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...models import Organisation, User
+from ...permissions import is_org_role
 from ..errors import DomainError
 from ..organisations import directory
 from ..platform import audit
@@ -59,7 +60,7 @@ def sign_up(details: OrgDetails, first: FirstUser, *, ip: str | None = None
             ) -> tuple[Organisation, User, list[str]]:
     """Self-service: a ``pending`` organisation and its first user, nothing published
     until a coordinator verifies the organisation."""
-    if first.role not in ("recipient", "supporter"):
+    if not is_org_role(first.role):
         raise DomainError("账户类型须为受援方或支援方。", fields={"role": ["请选择。"]})
     org, warnings = directory.create_organisation(
         name=details.name, kind=details.kind, region_code=details.region_code,

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Match, Organisation, Sector, User
 from ...models.base import utcnow
+from ...permissions import org_may_act
 from ..errors import Conflict, DomainError, Forbidden
 from ..platform import audit
 from ..reference.regions import normalise_text
@@ -128,33 +128,39 @@ class SectorIndex:
         return list(dict.fromkeys(found)), unknown
 
 
-def publishing_statuses() -> tuple[str, ...]:
-    """Organisation statuses whose items are published and ranked: verified, and pending
-    too when PENDING_MAY_PUBLISH is set."""
-    if current_app.config.get("PENDING_MAY_PUBLISH"):
-        return ("verified", "pending")
-    return ("verified",)
+def ensure_org_may_act(org: Organisation) -> None:
+    """Items of a pending or suspended organisation are neither created, changed nor
+    published (``permissions.org_may_act`` decides)."""
+    if not org_may_act(org):
+        raise Forbidden("本单位尚未通过审核或已暂停，不能录入、修改或发布项目。")
 
 
-def ensure_can_publish(org: Organisation) -> None:
-    """Only organisations in ``publishing_statuses()`` publish."""
-    if org.status not in publishing_statuses():
-        raise Forbidden("本单位尚未通过审核（或已暂停），只能保存草稿，审核通过后方可发布。")
+#: The status lifecycle of a need or offer: status → (action, target status, button label).
+TRANSITIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "draft": (("publish", "published", "发布"),),
+    "published": (("close", "closed", "关闭"),),
+    "closed": (("reopen", "published", "重新发布"),),
+}
+
+
+def transitions(item: Any) -> tuple[tuple[str, str, str], ...]:
+    """The status changes open to ``item`` now: (action, target status, label)."""
+    return TRANSITIONS.get(item.status, ())
+
+
+def target_status(item: Any, action: str) -> str | None:
+    """The status ``action`` (publish / close / reopen) moves ``item`` to, if allowed."""
+    return next((to for name, to, _ in transitions(item) if name == action), None)
 
 
 def set_status(item: Any, status: str, *, by: User | None, ip: str | None = None) -> None:
     """Move a need or offer through draft → published ⇄ closed."""
-    allowed = {
-        "draft": {"published"},
-        "published": {"closed"},
-        "closed": {"published"},
-    }
     if status == item.status:
         return
-    if status not in allowed.get(item.status, set()):
+    if status not in {to for _, to, _ in transitions(item)}:
         raise Conflict(f"不能从“{item.status_label}”改为该状态。")
     if status == "published":
-        ensure_can_publish(item.organisation)
+        ensure_org_may_act(item.organisation)
         if item.published_at is None:
             item.published_at = utcnow()
     audit.record(f"{type(item).__name__.lower()}.status", user=by, entity=item, ip=ip,
@@ -188,10 +194,9 @@ def raise_if(errors: Errors) -> None:
 
 def create_item(model, org: Organisation, columns: dict[str, Any], *, by: User | None,
                 status: str, ip: str | None, audit_values: dict[str, Any], relate=None):
-    """Create a need or offer for ``org`` (published only when the organisation may
-    publish), with ``relate(item)`` setting relationships, and record it."""
-    if status == "published":
-        ensure_can_publish(org)
+    """Create a need or offer for ``org`` (an organisation in good standing), with
+    ``relate(item)`` setting relationships, and record it."""
+    ensure_org_may_act(org)
     item = model(organisation=org, committed_yuan=0, status=status, created_by_id=by and by.id,
                  published_at=utcnow() if status == "published" else None, **columns)
     if relate is not None:
@@ -214,6 +219,7 @@ def check_budget(item: Any, budget_yuan: int, label: str) -> None:
 
 def record_update(item: Any, changes: dict, *, by: User | None, ip: str | None) -> dict:
     """Record an edit of a need or offer (when anything changed)."""
+    ensure_org_may_act(item.organisation)
     if changes:
         audit.record(f"{type(item).__name__.lower()}.update", user=by, entity=item, ip=ip,
                      organisation_id=item.organisation_id, changes=changes)

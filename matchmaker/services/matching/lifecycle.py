@@ -14,22 +14,28 @@ from ...extensions import db
 from ...models import Match, Need, Offer, User
 from ...models.base import utcnow
 from ...models.matches import LIVE_STATUSES
-from ...permissions import can_answer_match
+from ...permissions import (
+    can_answer_match,
+    can_cancel_match,
+    can_complete_match,
+    can_decide_matches,
+    match_side,
+)
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..lists.rules import wan_text
 from ..platform import audit, notifications
+from . import ranking
 
 
 @dataclass(frozen=True)
 class Decision:
+    """A coordinator's decision on a pair; the score is computed when it is recorded."""
+
     need_id: int
     offer_id: int
     status: str  # "confirmed" or "rejected"
     amount_yuan: int = 0
     note: str = ""
-    score: float | None = None
-    factors: dict | None = None
-    reasons: tuple[str, ...] = ()
 
 
 def _load_pair(d: Decision) -> tuple[Need, Offer]:
@@ -66,15 +72,20 @@ def _move_money(item: Need | Offer, delta: int) -> bool:
 
 
 def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
-    """Record a coordinator's decision on a pair: confirm (commits money) or reject."""
+    """Record a coordinator's decision on a pair: confirm (commits money) or reject. The
+    pair's score, factors and reasons are computed now and kept with the match (the record
+    of why it was chosen); the page, the API and 建议方案 all decide through here."""
+    if not can_decide_matches(by):
+        raise Forbidden("只有协调员可以确认或否决对接。")
     if d.status not in ("confirmed", "rejected"):
         raise DomainError("状态须为 confirmed 或 rejected。", fields={"status": ["无效状态。"]})
     need, offer = _load_pair(d)
     if live_match(need.id, offer.id) is not None:
         raise Conflict("该需求与供给已有进行中的对接。")
+    scored = ranking.score_pair(need, offer)
     match = Match(need_id=need.id, offer_id=offer.id, status=d.status, note=d.note.strip(),
-                  score=d.score, factors=d.factors or {}, reasons=list(d.reasons),
-                  decided_by_id=by.id, amount_yuan=0)
+                  score=scored.get("score"), factors=scored.get("factors") or {},
+                  reasons=list(scored.get("reasons", ())), decided_by_id=by.id, amount_yuan=0)
     if d.status == "confirmed":
         for org in (need.organisation, offer.organisation):
             if org.status == "suspended":
@@ -99,10 +110,22 @@ def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
 
 
 def side_of(user: User, match: Match) -> str | None:
-    """'need' or 'offer' when ``user`` acts for that side of ``match``, else None."""
-    if not can_answer_match(user, match):
-        return None
-    return "need" if user.role == "recipient" else "offer"
+    """'need' or 'offer' when ``user`` may act for that side of ``match``, else None."""
+    return match_side(user, match) if can_answer_match(user, match) else None
+
+
+def actions_for(user: User, match: Match) -> frozenset[str]:
+    """What ``user`` may do to ``match`` now: accept, decline, complete, cancel."""
+    side, actions = side_of(user, match), set()
+    if side and match.status == "confirmed":
+        actions.add("decline")
+        if not getattr(match, f"{side}_accepted_at"):
+            actions.add("accept")
+    if match.status == "accepted" and can_complete_match(user, match):
+        actions.add("complete")
+    if match.status in ("confirmed", "accepted") and can_cancel_match(user, match):
+        actions.add("cancel")
+    return frozenset(actions)
 
 
 def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -> Match:
@@ -170,7 +193,7 @@ def complete(match_id: int, *, by: User, completed_on: date, delivered_yuan: int
              result_text: str, ip: str | None = None) -> Match:
     """The recipient reports delivery of an accepted match."""
     match = _lock(match_id)
-    if side_of(by, match) != "need":
+    if not can_complete_match(by, match):
         raise Forbidden("只有受援方单位可以报告完成。")
     if match.status != "accepted":
         raise Conflict(f"对接当前为“{match.status_label}”，双方接受后才能报告完成。")
@@ -183,7 +206,7 @@ def complete(match_id: int, *, by: User, completed_on: date, delivered_yuan: int
 def cancel(match_id: int, *, by: User, note: str = "", ip: str | None = None) -> Match:
     """A coordinator undoes a confirmed or accepted match; the money is released."""
     match = _lock(match_id)
-    if by.role != "coordinator":
+    if not can_cancel_match(by, match):
         raise Forbidden("只有协调员可以撤销对接。")
     if match.status not in ("confirmed", "accepted"):
         raise Conflict(f"对接当前为“{match.status_label}”，不能撤销。")

@@ -74,14 +74,11 @@ def confirm_all(rows: list[tuple[int, int, int]], *, by: User, ip: str | None = 
         raise DomainError("请至少选择一项对接。")
     created = []
     for number, (need_id, offer_id, amount) in enumerate(rows, start=1):
-        need, offer = db.session.get(Need, need_id), db.session.get(Offer, offer_id)
-        scored = ranking.score_pair(need, offer) if need and offer else {}
         try:
             created.append(lifecycle.decide(lifecycle.Decision(
-                need_id, offer_id, "confirmed", amount, note="建议方案",
-                score=scored.get("score"), factors=scored.get("factors"),
-                reasons=tuple(scored.get("reasons", ()))), by=by, ip=ip))
+                need_id, offer_id, "confirmed", amount, note="建议方案"), by=by, ip=ip))
         except DomainError as exc:
+            need = db.session.get(Need, need_id)
             title = need.title if need else f"需求 {need_id}"
             raise Conflict(f"第 {number} 行（{title}，{wan_text(amount)} 万元）：{exc.message}"
                            "未确认任何对接。") from None

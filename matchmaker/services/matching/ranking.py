@@ -30,6 +30,7 @@ from ...models import (
     Sector,
 )
 from ...models.offers import offer_regions, offer_sectors
+from ...permissions import ACTING_ORG_STATUSES
 from ...scoring import (
     DEFAULT_WEIGHTS,
     FACTOR_LABELS,
@@ -45,7 +46,6 @@ from ...scoring import (
     explain,
     learn_weights,
 )
-from ..lists.rules import publishing_statuses
 
 SHEET_TITLE = "推荐"
 
@@ -65,7 +65,7 @@ def load_reference() -> Reference:
 def _open_org():
     """Only organisations that may publish are ranked (a verified organisation moved back
     to pending, or suspended, drops out)."""
-    return Organisation.status.in_(publishing_statuses())
+    return Organisation.status.in_(ACTING_ORG_STATUSES)
 
 
 def load_needs(ids: list[int] | None = None) -> NeedTable:

@@ -41,9 +41,10 @@ def offers_with_money(limit: int = 50) -> list[Offer]:
     ).all()
 
 
-def awaiting_answer(organisation_id: int, role: str) -> list[Match]:
-    """Confirmed matches on which this organisation's side has not answered yet."""
-    if role == "recipient":
+def awaiting_answer(organisation_id: int, kind: str) -> list[Match]:
+    """Confirmed matches on which this organisation's side (it posts ``kind``: needs or
+    offers) has not answered yet."""
+    if kind == "needs":
         cond = and_(Need.organisation_id == organisation_id, Match.need_accepted_at.is_(None))
     else:
         cond = and_(Offer.organisation_id == organisation_id, Match.offer_accepted_at.is_(None))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from ...extensions import db
 from ...models import Match, Notification, User
 from ...models.base import utcnow
+from ...permissions import coordinators_clause, org_users_clause
 from ..lists.rules import wan_text
 from . import mailer
 
@@ -25,11 +26,11 @@ def to_users(users: Iterable[User], text: str, link: str = "") -> None:
 def _org_users(*organisation_ids: int) -> list[User]:
     return db.session.scalars(select(User).where(
         User.organisation_id.in_(organisation_ids), User.active.is_(True),
-        User.role.in_(("recipient", "supporter")))).all()
+        org_users_clause(User.role))).all()
 
 
 def _coordinators() -> list[User]:
-    return db.session.scalars(select(User).where(User.role == "coordinator",
+    return db.session.scalars(select(User).where(coordinators_clause(User.role),
                                                  User.active.is_(True))).all()
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Pairing, Region, User
 from ...models.matches import LIVE_STATUSES
+from ...permissions import is_admin, is_coordinator, posted_kind
 from ..matching import work_queue
 from ..organisations import screening, vetting
 
@@ -34,15 +35,16 @@ def organisation_items(model, organisation_id: int, limit: int = 50) -> list:
 
 def home_summary(user: User) -> dict:
     """What the home page shows for ``user``'s role."""
-    if user.role in ("recipient", "supporter"):
-        model = Need if user.role == "recipient" else Offer
+    kind = posted_kind(user)
+    if kind is not None:
+        model = Need if kind == "needs" else Offer
         org_id = user.organisation_id
         return {
             "published": _totals(model, model.organisation_id == org_id,
                                  model.status == "published"),
             "drafts": _totals(model, model.organisation_id == org_id, model.status == "draft"),
             "items": organisation_items(model, org_id) if org_id else [],
-            "awaiting": work_queue.awaiting_answer(org_id, user.role) if org_id else [],
+            "awaiting": work_queue.awaiting_answer(org_id, kind) if org_id else [],
             "matches": work_queue.organisation_matches(org_id) if org_id else [],
         }
     summary = {
@@ -59,13 +61,13 @@ def home_summary(user: User) -> dict:
             ).all()
         ),
     }
-    if user.role == "coordinator":
+    if is_coordinator(user):
         summary["stale_needs"] = work_queue.stale_needs()
         summary["waiting_matches"] = work_queue.waiting_matches()
         summary["offers_with_money"] = work_queue.offers_with_money(limit=10)
         summary["flagged_matches"] = vetting.flagged_matches(limit=20)
         summary["open_screening_hits"] = screening.open_count()
-    if user.role == "admin":
+    if is_admin(user):
         summary["users"] = db.session.scalar(select(func.count(User.id)))
         summary["unverified_pairings"] = db.session.scalar(
             select(func.count(Pairing.id)).where(Pairing.verified.is_(False))
