@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export FLASK_APP := wsgi.py
+export FLASK_APP := matchmaker.app:create_app
 
 .PHONY: run test lint browser-deps setup
 

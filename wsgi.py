@@ -1,3 +1,3 @@
-from matchmaker import create_app
+from matchmaker.app import create_app
 
 app = create_app()

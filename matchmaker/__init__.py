@@ -1,126 +1,22 @@
-"""援藏援疆项目对接平台 (matchmaker): the application factory."""
+"""援藏援疆项目对接平台 (matchmaker).
+
+Importing the package loads nothing else: the application factory lives in
+:mod:`matchmaker.app` (``matchmaker.app:create_app``), so pure parts such as
+:mod:`matchmaker.scoring` import without Flask or SQLAlchemy. ``create_app`` is still
+reachable as ``matchmaker.create_app``, loaded on first access.
+"""
 
 from __future__ import annotations
 
-import secrets
-import sqlite3
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from .config import INSTANCE_PATH, get_config
+__all__ = ["create_app"]
 
 
-def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Create and configure the app. No side effects at import time."""
-    app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_PATH))
-    app.config.from_object(get_config(config_name))
-    if overrides:
-        app.config.update(overrides)
-    _ensure_secret_key(app)
-    app.json.ensure_ascii = False  # Chinese text as is in JSON (API contract)
-    register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_hooks(app)
-    register_cli(app)
-    return app
+def __getattr__(name: str) -> Any:
+    """Load ``create_app`` from :mod:`matchmaker.app` when it is first asked for."""
+    if name == "create_app":
+        from .app import create_app
 
-
-def _ensure_secret_key(app: Flask) -> None:
-    """Production must set SECRET_KEY; development keeps a generated one in instance/."""
-    if app.config.get("SECRET_KEY"):
-        return
-    if app.config["ENV_NAME"] == "production":
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    path = INSTANCE_PATH / "secret_key"
-    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    app.config["SECRET_KEY"] = path.read_text().strip()
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys and wait for locks instead of failing at once."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-
-def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401 - every table known to Alembic and the ORM
-    from .extensions import csrf, db, limiter, login_manager, migrate
-
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("sqlite:///"):
-        INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-    if url not in ("sqlite://", "sqlite:///:memory:"):  # in-memory SQLite has no pool
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
-        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"))
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
-    login_manager.login_message_category = "warning"
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from .models import User
-
-        ident, _, version = user_id.partition(":")
-        if not ident.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or not user.active or str(user.session_version) != version:
-            return None
-        return user
-
-
-def register_blueprints(app: Flask) -> None:
-    from .api import bp as api_bp
-    from .api.docs import bp as api_docs_bp
-    from .audit.routes import bp as audit_bp
-    from .auth.routes import bp as auth_bp
-    from .dashboard.routes import bp as dashboard_bp
-    from .main.routes import bp as main_bp
-    from .matches.routes import bp as matches_bp
-    from .needs.routes import bp as needs_bp
-    from .offers.routes import bp as offers_bp
-    from .orgs.routes import bp as orgs_bp
-    from .reference.routes import bp as reference_bp
-    from .screening.routes import bp as screening_bp
-    from .sheets.routes import bp as sheets_bp
-
-    for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
-                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp):
-        app.register_blueprint(blueprint)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from .errors import register
-
-    register(app)
-
-
-def register_hooks(app: Flask) -> None:
-    from .web import register
-
-    register(app)
-
-
-def register_cli(app: Flask) -> None:
-    from .cli import register
-
-    register(app)
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,12 +6,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import unit_of_work
 from .extensions import db
 from .models.organisations import LEGAL_FORMS
 from .ops import backup, demo
 from .services.accounts import identity
 from .services.errors import DomainError
-from .services.matching import ranking
+from .services.matching import ranking, weights
 from .services.organisations import directory
 from .services.reference import seed
 from .services.sheets import workbooks
@@ -162,9 +163,9 @@ def rank_command(top_k, out, widen, learn_) -> None:
         raise click.ClickException("--out 只支持 .xlsx 或 .csv 文件。")
     if learn_:
         try:
-            result = ranking.learn()
-        except ValueError as exc:
-            click.echo(f"未学习权重：{exc}")
+            result = unit_of_work.run(lambda: weights.learn(by=None))
+        except DomainError as exc:
+            click.echo(f"未学习权重：{exc.message}")
         else:
             click.echo(f"协调员决定 {result.n_decisions} 条，{result.n_folds} 折交叉验证：")
             for f in FACTORS:

@@ -62,10 +62,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
 
-    # Scoring (issue 4): default factor weights (a weighted sum; normalised to sum 1),
-    # where adopted learned weights are kept, and the text features (char | jieba | both).
+    # Scoring (issue 4): default factor weights (a weighted sum; normalised to sum 1) and
+    # the text features (char | jieba | both). Adopted learned weights are kept in the
+    # database (table scoring_weight_sets), not here.
     SCORING_WEIGHTS: dict = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
-    SCORING_WEIGHTS_FILE = str(INSTANCE_PATH / "scoring_weights.json")
     SCORING_TEXT_TOKENS = "char"
     SCORING_TOP_K = 20
 

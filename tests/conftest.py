@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from matchmaker import create_app
+from matchmaker.app import create_app
 from matchmaker.extensions import db
 from matchmaker.services.reference import seed
 

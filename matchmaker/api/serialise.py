@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 from flask import g
 
-from ..lists.views import is_matched_party_for
 from ..models import Match, Need, Offer
-from ..permissions import can_see_contact
+from ..services.lists.visibility import shows_contact
 
 
 def timestamp(value: datetime) -> str:
@@ -19,7 +18,7 @@ def timestamp(value: datetime) -> str:
 
 
 def _item(item, user) -> dict:
-    show = can_see_contact(user, item, matched=is_matched_party_for(user, item))
+    show = shows_contact(user, item)
     return {
         "id": item.id, "title": item.title, "description": item.description,
         "budget_yuan": item.budget_yuan, "committed_yuan": item.committed_yuan,

@@ -13,17 +13,15 @@ from sqlalchemy import select
 
 from .. import unit_of_work
 from ..extensions import db
-from ..models import Match, Organisation, Region, Sector
-from ..models.matches import LIVE_STATUSES
+from ..models import Organisation, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import (
     can_change_status,
     can_edit_item,
-    can_see_contact,
     can_view_item,
 )
 from ..services.errors import DomainError
-from ..services.lists import rules
+from ..services.lists import rules, visibility
 from ..services.lists.browse import SORTS, Filters, browse
 from ..web import client_ip
 
@@ -71,27 +69,6 @@ def recipient_province_choices() -> list[tuple[str, str]]:
     ]
 
 
-def is_matched_party(item) -> bool:
-    """Whether the current user's organisation is on the other side of a live match."""
-    return is_matched_party_for(current_user, item)
-
-
-def is_matched_party_for(user, item) -> bool:
-    """Whether ``user``'s organisation is on the other side of a live match of ``item``."""
-    org_id = user.organisation_id
-    if org_id is None:
-        return False
-    from ..models import Need, Offer
-
-    if isinstance(item, Need):
-        stmt = select(Match.id).join(Offer, Match.offer_id == Offer.id).where(
-            Match.need_id == item.id, Offer.organisation_id == org_id)
-    else:
-        stmt = select(Match.id).join(Need, Match.need_id == Need.id).where(
-            Match.offer_id == item.id, Need.organisation_id == org_id)
-    return db.session.scalar(stmt.where(Match.status.in_(LIVE_STATUSES)).limit(1)) is not None
-
-
 def list_page(model, template: str, **context):
     filters = Filters.from_args(request.args)
     page = db.paginate(browse(model, current_user, filters), per_page=20, max_per_page=100)
@@ -106,7 +83,7 @@ def list_page(model, template: str, **context):
 
 def detail_page(model, item_id: int, template: str):
     item = load_visible(model, item_id)
-    show_contact = can_see_contact(current_user, item, matched=is_matched_party(item))
+    show_contact = visibility.shows_contact(current_user, item)
     actions = rules.transitions(item) if can_change_status(current_user, item) else ()
     return render_template(template, item=item, show_contact=show_contact,
                            status_actions=actions)

@@ -8,6 +8,7 @@ from .notifications import Notification
 from .offers import Offer
 from .organisations import Organisation
 from .regions import Pairing, Region
+from .scoring import ScoringWeightSet
 from .sectors import Sector
 from .users import ApiToken, User
 
@@ -23,6 +24,7 @@ __all__ = [
     "Organisation",
     "Pairing",
     "Region",
+    "ScoringWeightSet",
     "ScreeningHit",
     "Sector",
     "User",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,13 +22,20 @@ from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, requires
 from ..services.errors import DomainError
-from ..services.matching import ranking
-from ..services.platform import audit
+from ..services.matching import ranking, weights
 from ..services.reference import corrections
 from ..web import client_ip
 from .forms import PairingForm, RegionForm
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps no daylight saving time
+
+
+def beijing_time(value: datetime | None) -> str:
+    """A stored naive-UTC time as Beijing time, ``YYYY-MM-DD HH:MM``."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def _recipient_provinces() -> list[Region]:
@@ -126,30 +134,42 @@ def sectors():
     return render_template("reference/sectors.html", parents=parents, children=children)
 
 
+def _scoring_page(learned=None, decisions: int | None = None):
+    if decisions is None:
+        decisions = len(weights.decisions()[1])
+    return render_template(
+        "reference/scoring.html", defaults=weights.default_weights(),
+        current=weights.current_weights(), labels=ranking.FACTOR_LABELS,
+        history=weights.history(), beijing=beijing_time, decisions=decisions,
+        learned=learned, can_learn=can_manage_reference_data(current_user))
+
+
 @bp.get("/scoring")
 @requires("tune_scoring")
 def scoring():
-    return render_template(
-        "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
-        current=ranking.current_weights(), labels=ranking.FACTOR_LABELS,
-        decisions=len(ranking.decisions()[1]), learned=None,
-        can_learn=can_manage_reference_data(current_user))
+    return _scoring_page()
 
 
 @bp.post("/scoring/learn")
 @requires("manage_reference_data")
 def scoring_learn():
+    ip = client_ip()
     try:
-        result = ranking.learn(save=True)
-    except ValueError as exc:
-        flash(str(exc), "warning")
+        result = unit_of_work.run(lambda: weights.learn(by=current_user, ip=ip))
+    except DomainError as exc:
+        flash(exc.message, "warning")
         return redirect(url_for("reference.scoring"))
-    audit.record("scoring.learn", user=current_user, ip=client_ip(), changes={
-        "weights": [result.default_weights, result.weights],
-        "accuracy": [result.default_accuracy, result.accuracy],
-        "adopted": [None, result.adopted]})
-    db.session.commit()
-    return render_template(
-        "reference/scoring.html", defaults=current_app.config["SCORING_WEIGHTS"],
-        current=ranking.current_weights(), labels=ranking.FACTOR_LABELS,
-        decisions=result.n_decisions, learned=result, can_learn=True)
+    return _scoring_page(learned=result, decisions=result.n_decisions)
+
+
+@bp.post("/scoring/defaults")
+@requires("manage_reference_data")
+def scoring_defaults():
+    ip = client_ip()
+    try:
+        unit_of_work.run(lambda: weights.revert_to_defaults(by=current_user, ip=ip))
+    except DomainError as exc:
+        flash(exc.message, "warning")
+    else:
+        flash("已恢复默认权重。", "success")
+    return redirect(url_for("reference.scoring"))

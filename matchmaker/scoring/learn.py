@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from .data import FACTORS
 
@@ -51,6 +49,8 @@ def _held_out_accuracy(weights: np.ndarray, X: np.ndarray, y: np.ndarray,
 
 
 def _fit(X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    from sklearn.linear_model import LogisticRegression  # imported when learning, not at import
+
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(X, y)
     return _normalised(model.coef_[0])
 
@@ -84,6 +84,8 @@ def learn_weights(X: np.ndarray, y: np.ndarray, default_weights: np.ndarray,
         raise ValueError(f"需要至少 {MIN_DECISIONS} 条协调员决定（现有 {len(y)} 条）")
     if minority < 2:
         raise ValueError("确认和否决的决定都至少需要 2 条")
+    from sklearn.model_selection import StratifiedKFold
+
     folds = min(n_folds, minority)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
     learned_acc, default_acc = [], []

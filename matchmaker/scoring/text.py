@@ -13,9 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from .ngrams import CharNgramCounter
 
@@ -118,6 +115,10 @@ class TextEmbedder:
         """
         if len(docs) == 0:
             raise ValueError("cannot fit a text model on no documents")
+        # scikit-learn is imported on first fit, not when the package is imported.
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
         self.counter_ = None
         self.hasher_ = None
         if self.tokens in ("char", "both"):
@@ -163,4 +164,6 @@ class TextEmbedder:
     def _embed(self, tfidf) -> np.ndarray:
         if self.svd_ is None:
             return np.ascontiguousarray(tfidf.toarray(), dtype=np.float32)
+        from sklearn.preprocessing import normalize
+
         return normalize(self.svd_.transform(tfidf)).astype(np.float32)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +11,7 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.models import Match, Pairing
 from matchmaker.scoring import FACTORS
-from matchmaker.services.matching import ranking
+from matchmaker.services.matching import ranking, weights
 from tests import factories
 
 
@@ -23,13 +22,6 @@ def orgs(ctx):
         "shanghai": factories.make_org(region_code="310000"),
         "beijing": factories.make_org(region_code="110000"),
     }
-
-
-@pytest.fixture()
-def weights_file(app, tmp_path, monkeypatch):
-    path = tmp_path / "scoring_weights.json"
-    monkeypatch.setitem(app.config, "SCORING_WEIGHTS_FILE", str(path))
-    return path
 
 
 def teacher_need(orgs, **kw):
@@ -125,7 +117,7 @@ def cli(ctx):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix, weights_file):
+def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix):
     assert cli.invoke(args=["demo"]).exit_code == 0
     out = tmp_path / f"推荐{suffix}"
     result = cli.invoke(args=["rank", "--top", "3", "--out", str(out)])
@@ -174,16 +166,16 @@ def _decisions(orgs, n: int) -> None:
     db.session.flush()
 
 
-def test_flask_rank_learn_needs_thirty_decisions(cli, orgs, weights_file):
+def test_flask_rank_learn_needs_thirty_decisions(cli, orgs):
     _decisions(orgs, 10)
     db.session.commit()
     result = cli.invoke(args=["rank", "--learn"])
     assert result.exit_code == 0, result.output
     assert "需要至少 30 条协调员决定（现有 10 条）" in result.output
-    assert not weights_file.exists()
+    assert weights.history() == []
 
 
-def test_flask_rank_learn_adopts_better_weights(cli, orgs, weights_file):
+def test_flask_rank_learn_adopts_better_weights(cli, orgs):
     _decisions(orgs, 36)
     db.session.commit()
     result = cli.invoke(args=["rank", "--learn"])
@@ -191,16 +183,16 @@ def test_flask_rank_learn_adopts_better_weights(cli, orgs, weights_file):
     assert "协调员决定 36 条" in result.output
     assert "文本" in result.output and "准确率" in result.output
     assert "已采用学习到的权重。" in result.output
-    saved = json.loads(weights_file.read_text(encoding="utf-8"))
-    assert max(saved["weights"], key=saved["weights"].get) == "text"
-    assert saved["accuracy"] > saved["default_accuracy"]
-    assert ranking.current_weights() == saved["weights"]
+    db.session.rollback()  # read what the command committed
+    [saved] = weights.history()
+    assert saved.kind == "learned" and saved.adopted_by_id is None  # from the command line
+    assert max(saved.weights, key=saved.weights.get) == "text"
+    assert saved.accuracy > saved.default_accuracy and saved.n_decisions == 36
+    assert weights.current_weights() == saved.weights
 
 
-def test_current_weights_fall_back_to_config(ctx, weights_file):
-    assert ranking.current_weights() == ctx.config["SCORING_WEIGHTS"]
-    weights_file.write_text("not json", encoding="utf-8")
-    assert ranking.current_weights() == ctx.config["SCORING_WEIGHTS"]
+def test_current_weights_fall_back_to_config(ctx):
+    assert weights.current_weights() == ctx.config["SCORING_WEIGHTS"]
 
 
 def test_pending_organisations_are_not_ranked(ctx, users):

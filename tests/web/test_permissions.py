@@ -104,6 +104,7 @@ ROUTES = [
      ADMIN, {"verified": "y", "active": "y", "notes": "核实"}, True),
     ("reference.scoring", "GET", "/reference/scoring", STAFF, None, False),
     ("reference.scoring_learn", "POST", "/reference/scoring/learn", ADMIN, {}, False),
+    ("reference.scoring_defaults", "POST", "/reference/scoring/defaults", ADMIN, {}, False),
     ("reference.edit_region", "GET", "/reference/regions/540200/edit", ADMIN, None, False),
     ("reference.edit_region", "POST", "/reference/regions/540200/edit", ADMIN,
      {"name": "日喀则市", "verified": "y", "notes": ""}, True),

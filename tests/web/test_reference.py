@@ -71,6 +71,38 @@ def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_a
     assert "30" in client.get("/reference/scoring").get_data(as_text=True)
 
 
+def test_scoring_page_shows_the_adoption_history_in_beijing_time(client, login_as, post_form,
+                                                                 users):
+    from datetime import datetime
+
+    from matchmaker.models import ScoringWeightSet
+
+    db.session.add(ScoringWeightSet(
+        kind="learned", weights={"sector": 0.1, "budget": 0.1, "region": 0.1, "text": 0.7},
+        accuracy=0.912, default_accuracy=0.655, n_decisions=42,
+        adopted_by_id=users["admin"].id, created_at=datetime(2026, 3, 1, 18, 30)))
+    db.session.commit()
+    login_as("admin")
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "2026-03-02 02:30" in html  # 18:30 UTC is 02:30 the next day in Beijing
+    assert users["admin"].display_name in html
+    assert "91.2%" in html and "65.5%" in html and "42" in html
+    assert "0.700" in html  # 当前使用
+    response = post_form("/reference/scoring/defaults", page="/reference/scoring")
+    assert response.status_code == 302
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "已恢复默认权重" in html and "恢复默认权重" in html
+    assert db.session.query(ScoringWeightSet).count() == 2
+
+
+def test_coordinator_sees_history_but_cannot_revert(client, login_as, post_form):
+    login_as("coordinator")
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "启用记录" in html and "一直使用默认权重" in html
+    response = post_form("/reference/scoring/defaults", page="/reference/scoring")
+    assert response.status_code == 403
+
+
 def test_admin_sets_a_city_supporters_province_and_scoring_uses_it(
         client, login_as, post_form, fresh_reference, users):
     from tests import factories

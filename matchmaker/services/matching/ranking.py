@@ -8,7 +8,6 @@ rejected, and pairs that already have a live match, never come back as candidate
 from __future__ import annotations
 
 import csv
-import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,10 +31,8 @@ from ...models import (
 from ...models.offers import offer_regions, offer_sectors
 from ...permissions import ACTING_ORG_STATUSES
 from ...scoring import (
-    DEFAULT_WEIGHTS,
     FACTOR_LABELS,
     FACTORS,
-    LearnResult,
     MatchScorer,
     NeedTable,
     OfferTable,
@@ -44,8 +41,8 @@ from ...scoring import (
     RegionInfo,
     SectorInfo,
     explain,
-    learn_weights,
 )
+from .weights import current_weights
 
 SHEET_TITLE = "推荐"
 
@@ -117,23 +114,6 @@ def excluded_pairs() -> tuple[np.ndarray, np.ndarray]:
     )
     pairs = list(db.session.execute(stmt))
     return (np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64))
-
-
-def weights_path() -> Path:
-    return Path(current_app.config["SCORING_WEIGHTS_FILE"])
-
-
-def current_weights() -> dict[str, float]:
-    """Adopted learned weights when saved, else the configured defaults."""
-    path = weights_path()
-    if path.exists():
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))["weights"]
-            if set(saved) <= set(FACTORS):
-                return {f: float(v) for f, v in saved.items()}
-        except (ValueError, KeyError, TypeError):
-            current_app.logger.warning("ignoring unreadable %s", path)
-    return dict(current_app.config.get("SCORING_WEIGHTS") or DEFAULT_WEIGHTS)
 
 
 def plan_scorer(widen: bool = False) -> MatchScorer:
@@ -259,35 +239,3 @@ def write_sheet(rows: list[dict], path: Path) -> None:
     for row in sheet_rows(rows):
         sheet.append(row)
     book.save(path)
-
-
-def decisions() -> tuple[np.ndarray, np.ndarray]:
-    """Factor vectors of coordinators' decisions: confirmed (1) and rejected (0) pairs."""
-    stmt = select(Match.factors, Match.status).where(
-        Match.status.in_(("rejected", *LIVE_STATUSES))
-    )
-    X, y = [], []
-    for factors, status in db.session.execute(stmt):
-        if isinstance(factors, dict) and all(f in factors for f in FACTORS):
-            X.append([float(factors[f]) for f in FACTORS])
-            y.append(status != "rejected")
-    return np.array(X, dtype=np.float64).reshape(-1, len(FACTORS)), np.array(y, dtype=bool)
-
-
-def learn(save: bool = True) -> LearnResult:
-    """Learn weights from decisions; save them only if they beat the defaults held out.
-
-    Raises ``ValueError`` (Chinese message) when there are too few decisions.
-    """
-    X, y = decisions()
-    defaults = dict(current_app.config.get("SCORING_WEIGHTS") or DEFAULT_WEIGHTS)
-    vector = np.array([defaults.get(f, 0.0) for f in FACTORS], dtype=np.float64)
-    result = learn_weights(X, y, vector / vector.sum())
-    path = weights_path()
-    if save and result.adopted:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({
-            "weights": result.weights, "accuracy": result.accuracy,
-            "default_accuracy": result.default_accuracy, "decisions": result.n_decisions,
-        }, ensure_ascii=False, indent=2), encoding="utf-8")
-    return result

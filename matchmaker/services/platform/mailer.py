@@ -1,6 +1,9 @@
 """E-mail for notifications, when SMTP is configured (SMTP_HOST). Messages are queued on
 the database session and sent only after it commits, so a rolled-back change sends
-nothing; a failing mail server is logged and never breaks the request."""
+nothing; a failing mail server is logged and never breaks the request.
+
+The commit/rollback listeners are bound by the app factory (:func:`register`) to the
+app's session only, not to every SQLAlchemy Session class at import."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
 OUTBOX = "mail_outbox"
@@ -43,7 +46,15 @@ def _send(settings: dict, recipients: list[str], subject: str, body: str) -> Non
         smtp.send_message(message)
 
 
-@event.listens_for(Session, "after_commit")
+def register(session: scoped_session | type[Session]) -> None:
+    """Send queued mail after ``session`` commits and drop it after a rollback.
+
+    Idempotent: registering the same session twice (a second app) adds nothing."""
+    for name, listener in (("after_commit", _flush_outbox), ("after_rollback", _drop_outbox)):
+        if not event.contains(session, name, listener):
+            event.listen(session, name, listener)
+
+
 def _flush_outbox(session: Session) -> None:
     for settings, recipients, subject, body in session.info.pop(OUTBOX, []):
         try:
@@ -52,6 +63,5 @@ def _flush_outbox(session: Session) -> None:
             log.warning("notification e-mail to %s failed: %s", recipients, exc)
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop_outbox(session: Session) -> None:
     session.info.pop(OUTBOX, None)
