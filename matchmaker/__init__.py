@@ -77,15 +77,10 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .models import User
+        # The cookie carries a server-side session token, not the user id (auth/sessions.py).
+        from .auth.sessions import load_user as load_session_user
 
-        ident, _, version = user_id.partition(":")
-        if not ident.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or not user.active or str(user.session_version) != version:
-            return None
-        return user
+        return load_session_user(user_id)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -123,7 +123,8 @@ def users_create(email, password, role, org_name, display_name) -> None:
 def users_token(email) -> None:
     """Print a new API token for EMAIL (the token alone on one line)."""
     user = _user_or_fail(email)
-    token = identity.create_token(user, "命令行生成")
+    token = identity.create_token(user, "命令行生成",
+                                  days=current_app.config["API_TOKEN_DAYS"])
     db.session.commit()
     click.echo(token)
 

@@ -9,7 +9,7 @@ from .offers import Offer
 from .organisations import Organisation
 from .regions import Pairing, Region
 from .sectors import Sector
-from .users import ApiToken, User
+from .users import ApiToken, User, UserSession
 
 __all__ = [
     "LIVE_STATUSES",
@@ -26,4 +26,5 @@ __all__ = [
     "ScreeningHit",
     "Sector",
     "User",
+    "UserSession",
 ]

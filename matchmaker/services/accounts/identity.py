@@ -17,6 +17,7 @@ from ...models.base import utcnow
 from ...models.users import ROLES
 from ..errors import Conflict, DomainError, NotFound, Throttled
 from ..platform import audit
+from . import sessions
 
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash scheme name
 TOKEN_PREFIX = "mm_"  # noqa: S105 - marks platform tokens
@@ -173,26 +174,45 @@ def unlock(user: User, *, by: User | None = None) -> None:
     user.failed_login_count = 0
 
 
-def change_password(user: User, old: str, new: str, *, ip: str | None = None) -> None:
-    """Change the password; every other session of the user ends."""
+def change_password(user: User, old: str, new: str, *, ip: str | None = None,
+                    keep_session: str | None = None) -> None:
+    """Change the password; every other session of the user and every API token end."""
     if not check_password_hash(user.password_hash, old or ""):
         raise DomainError("原密码不正确。", fields={"old_password": ["原密码不正确。"]})
     problems = password_problems(new)
     if problems:
         raise DomainError(" ".join(problems), fields={"new_password": problems})
+    if check_password_hash(user.password_hash, new):
+        same = "新密码不能与原密码相同。"
+        raise DomainError(same, fields={"new_password": [same]})
     user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
-    user.session_version += 1
-    audit.record("user.password_change", user=user, entity=user, ip=ip)
+    user.must_change_password = False
+    ended = sessions.end_all(user, reason="password", keep_token=keep_session)
+    revoked = revoke_all_tokens(user, by=user)
+    audit.record("user.password_change", user=user, entity=user, ip=ip,
+                 changes={"sessions_ended": [None, ended], "tokens_revoked": [None, revoked]})
+
+
+def revoke_all_tokens(user: User, *, by: User | None = None) -> int:
+    """Revoke every live API token of ``user``; return how many (audited when any)."""
+    rows = db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str = "") -> str:
-    """Create an API token for ``user`` and return it; only its digest is stored."""
+def create_token(user: User, name: str = "", *, days: int = 180) -> str:
+    """Create an API token for ``user`` valid for ``days`` and return it; only its digest
+    is stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10], name=name.strip())
+    row = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10], name=name.strip(),
+                   expires_at=utcnow() + timedelta(days=days))
     db.session.add(row)
     db.session.flush()
     audit.record("token.create", user=user, entity=row)
@@ -202,9 +222,12 @@ def create_token(user: User, name: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    row.last_used_at = now
     return row.user
 
 
