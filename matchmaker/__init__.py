@@ -97,9 +97,11 @@ def register_blueprints(app: Flask) -> None:
     from .reference.routes import bp as reference_bp
     from .screening.routes import bp as screening_bp
     from .sheets.routes import bp as sheets_bp
+    from .users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
-                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp):
+                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp,
+                      users_bp):
         app.register_blueprint(blueprint)
 
 

@@ -33,6 +33,7 @@ NAV_ITEMS = [
     ("单位", "orgs.index", STAFF, "管理"),
     ("名单筛查", "screening.queue", STAFF, "管理"),
     ("审计日志", "audit.index", STAFF, "管理"),
+    ("用户", "users.index", ("admin",), "管理"),
 ]
 
 

@@ -73,8 +73,11 @@ def create_user(
     role: str,
     display_name: str,
     organisation: Organisation | None,
+    by: User | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user after checking e-mail, password rules, role and organisation."""
+    """Create a user after checking e-mail, password rules, role and organisation
+    (``by``: the admin creating it; ``must_change_password`` for a temporary password)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise DomainError(f"未知角色：{role}。", fields={"role": ["未知角色。"]})
@@ -94,10 +97,12 @@ def create_user(
         active=True,
         failed_login_count=0,
         session_version=1,
+        must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", entity=user, changes={"email": [None, email], "role": [None, role]})
+    audit.record("user.create", user=by, entity=user,
+                 changes={"email": [None, email], "role": [None, role]})
     return user
 
 
