@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .cli_accounts import orgs_status, users_deactivate, users_reactivate
 from .extensions import db
 from .models.organisations import LEGAL_FORMS
 from .ops import backup, demo
@@ -137,6 +138,11 @@ def users_unlock(email) -> None:
     identity.unlock(user)
     db.session.commit()
     click.echo(f"已解锁 {user.email}")
+
+
+users_cli.add_command(users_deactivate)
+users_cli.add_command(users_reactivate)
+orgs_cli.add_command(orgs_status)
 
 
 def register(app: Flask) -> None:
