@@ -107,41 +107,59 @@ def create_user(
 
 
 def _recent_failures(column, value: str, since: datetime) -> int:
+    """Failed password checks (not throttled attempts) matching ``column`` since ``since``."""
     return db.session.scalar(
         select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "login.failure",
+            AuditEvent.result == "failure",
             column == value,
             AuditEvent.created_at >= since,
         )
     )
 
 
+def _record_throttled(column, value: str, since: datetime, *, reason: str, actor: str,
+                      ip: str | None, user: User | None = None) -> None:
+    """Audit a refused attempt once per lock window (a flood of attempts is one event)."""
+    already = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "login.throttled", column == value,
+        AuditEvent.created_at >= since))
+    if not already:
+        audit.record("login.throttled", user=user, actor=actor, ip=ip, result="denied",
+                     changes={"reason": reason})
+
+
 def authenticate(
     email: str, password: str, *, ip: str | None, policy: LoginPolicy, now: datetime | None = None
 ) -> User:
     """Check credentials and return the user, or raise with a message that never says
-    whether the e-mail exists. Failures are recorded (the caller commits either way)."""
+    whether the e-mail exists: a known and an unknown address lock on the same failure.
+    Failures are recorded (the caller commits either way)."""
     now = now or utcnow()
     email = (email or "").strip().lower()
     since = now - timedelta(minutes=policy.lock_minutes)
     if ip and _recent_failures(AuditEvent.ip, ip, since) >= policy.max_failures_per_ip:
-        audit.record("login.failure", actor=email, ip=ip, result="denied",
-                     changes={"reason": "ip_throttled"})
+        _record_throttled(AuditEvent.ip, ip, since, reason="ip_throttled", actor=email, ip=ip)
         raise Throttled(IP_THROTTLED.format(minutes=policy.lock_minutes))
 
     user = get_user_by_email(email) if email else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        locked = _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures
+        if _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures:
+            _record_throttled(AuditEvent.actor, email, since, reason="locked", actor=email,
+                              ip=ip)
+            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
         audit.record("login.failure", actor=email, ip=ip, result="failure",
                      changes={"reason": "unknown_email"})
-        if locked:
-            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
+        db.session.flush()
+        if _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures:
+            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))  # like a known account
         raise DomainError(BAD_CREDENTIALS)
 
     if user.is_locked(now):
-        audit.record("login.failure", user=user, ip=ip, result="denied",
-                     changes={"reason": "locked"})
+        check_password_hash(_DUMMY_HASH, password or "")  # same cost as the other paths
+        _record_throttled(AuditEvent.actor, user.email, since, reason="locked",
+                          actor=user.email, ip=ip, user=user)
         raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
 
     if not check_password_hash(user.password_hash, password or ""):
