@@ -31,7 +31,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _ensure_secret_key(app: Flask) -> None:
     """Production must set SECRET_KEY; development keeps a generated one in instance/."""
-    if app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    if key and app.config["ENV_NAME"] == "production" and len(str(key).encode()) < 32:
+        raise RuntimeError("SECRET_KEY must be at least 32 bytes in production.")
+    if key:
         return
     if app.config["ENV_NAME"] == "production":
         raise RuntimeError("SECRET_KEY must be set in production.")

@@ -111,3 +111,10 @@ def test_signed_in_pages_are_not_cached(client, login_as):
     assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
     login_as("recipient")
     assert client.get("/home").headers["Cache-Control"] == "no-store"
+
+
+def test_exports_are_not_cached(client, login_as):
+    login_as("coordinator")
+    response = client.get("/audit/export.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -21,6 +23,7 @@ from . import sessions
 
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash scheme name
 TOKEN_PREFIX = "mm_"  # noqa: S105 - marks platform tokens
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
 BAD_CREDENTIALS = "邮箱或密码不正确。"
 LOCKED = "登录失败次数过多，该账户已临时锁定，请 {minutes} 分钟后再试，或联系管理员解锁。"
 IP_THROTTLED = "此网络地址登录失败次数过多，请 {minutes} 分钟后再试。"
@@ -50,7 +53,16 @@ def password_problems(password: str) -> list[str]:
     )
     if classes < 3:
         problems.append("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
+    if password.strip().lower() in _common_passwords():
+        problems.append("该密码过于常见，容易被猜中，请换一个。")
     return problems
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The most common passwords, lower-cased (matchmaker/data/README.md: source)."""
+    text = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
 def normalise_email(email: str) -> str:
