@@ -28,6 +28,7 @@ from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Match, Need, Offer, Organisation, Region, Sector, User  # noqa: E402
 from matchmaker.models.base import utcnow  # noqa: E402
 from matchmaker.models.offers import offer_regions, offer_sectors  # noqa: E402
+from matchmaker.services.accounts import sessions
 from matchmaker.services.reference import seed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,8 +44,8 @@ def _bulk(model_or_table, rows: list[dict], chunk: int = 2000) -> None:
         db.session.execute(insert(table), rows[start:start + chunk])
 
 
-def populate(n_needs: int, n_offers: int, n_matches: int) -> int:
-    """Insert organisations, needs, offers and matches; return a coordinator's user id."""
+def populate(n_needs: int, n_offers: int, n_matches: int) -> str:
+    """Insert organisations, needs, offers and matches; return a coordinator session token."""
     rng = random.Random(8)
     now = utcnow()
     recipients = list(db.session.scalars(select(Region.code).where(
@@ -110,8 +111,10 @@ def populate(n_needs: int, n_offers: int, n_matches: int) -> int:
                 display_name="基准协调员",
                 role="coordinator", active=True, failed_login_count=0, session_version=1)
     db.session.add(user)
+    db.session.flush()
+    token = sessions.start(user, ip=None, user_agent="bench")  # a server-side session
     db.session.commit()
-    return user.id
+    return token
 
 
 def run(url: str, needs: int, offers: int, matches: int, runs: int) -> bool:
@@ -125,7 +128,7 @@ def run(url: str, needs: int, offers: int, matches: int, runs: int) -> bool:
         seed.seed_all()
         db.session.commit()
         start = time.perf_counter()
-        user_id = populate(needs, offers, matches)
+        session_token = populate(needs, offers, matches)
         if url.startswith("postgres"):
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
@@ -133,7 +136,7 @@ def run(url: str, needs: int, offers: int, matches: int, runs: int) -> bool:
               f"{matches} matches in {time.perf_counter() - start:.1f} s")
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user_id}:1"
+        session["_user_id"] = session_token
         session["_fresh"] = True
     ok = True
     for path in PAGES:

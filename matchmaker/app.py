@@ -30,7 +30,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _ensure_secret_key(app: Flask) -> None:
     """Production must set SECRET_KEY; development keeps a generated one in instance/."""
-    if app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    if key and app.config["ENV_NAME"] == "production" and len(str(key).encode()) < 32:
+        raise RuntimeError("SECRET_KEY must be at least 32 bytes in production.")
+    if key:
         return
     if app.config["ENV_NAME"] == "production":
         raise RuntimeError("SECRET_KEY must be set in production.")
@@ -90,15 +93,10 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .models import User
+        # The cookie carries a server-side session token, not the user id (auth/sessions.py).
+        from .auth.sessions import load_user as load_session_user
 
-        ident, _, version = user_id.partition(":")
-        if not ident.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or not user.active or str(user.session_version) != version:
-            return None
-        return user
+        return load_session_user(user_id)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -115,9 +113,11 @@ def register_blueprints(app: Flask) -> None:
     from .reference.routes import bp as reference_bp
     from .screening.routes import bp as screening_bp
     from .sheets.routes import bp as sheets_bp
+    from .users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
-                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp):
+                      api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp,
+                      users_bp):
         app.register_blueprint(blueprint)
 
 

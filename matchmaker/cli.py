@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import unit_of_work
+from .cli_accounts import orgs_status, users_deactivate, users_reactivate
 from .extensions import db
 from .models.organisations import LEGAL_FORMS
 from .ops import backup, demo
@@ -124,7 +125,8 @@ def users_create(email, password, role, org_name, display_name) -> None:
 def users_token(email) -> None:
     """Print a new API token for EMAIL (the token alone on one line)."""
     user = _user_or_fail(email)
-    token = identity.create_token(user, "命令行生成")
+    token = identity.create_token(user, "命令行生成",
+                                  days=current_app.config["API_TOKEN_DAYS"])
     db.session.commit()
     click.echo(token)
 
@@ -137,6 +139,11 @@ def users_unlock(email) -> None:
     identity.unlock(user)
     db.session.commit()
     click.echo(f"已解锁 {user.email}")
+
+
+users_cli.add_command(users_deactivate)
+users_cli.add_command(users_reactivate)
+orgs_cli.add_command(orgs_status)
 
 
 def register(app: Flask) -> None:

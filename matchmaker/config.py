@@ -43,6 +43,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     SESSION_REFRESH_EACH_REQUEST = True
+    # Server-side sessions also end this many hours after sign-in, however active.
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # API tokens stop working this many days after creation.
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "180"))
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     # Login throttling.

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, request, session, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import permissions, unit_of_work
 from .models.users import ROLES
@@ -30,6 +31,7 @@ NAV_ITEMS = [
     ("地区", "reference.regions", "view_reference_staff", "参考数据"),
     ("单位", "orgs.index", "vet_organisations", "管理"),
     ("名单筛查", "screening.queue", "review_screening", "管理"),
+    ("用户", "users.index", "manage_users", "管理"),
     ("审计日志", "audit.index", "view_audit_log", "管理"),
 ]
 
@@ -82,7 +84,17 @@ def format_wan(yuan: int | None) -> str:
     return f"{value:,f}"
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXY_COUNT`` reverse proxies, take the client address and scheme
+    from their X-Forwarded-For/-Proto (else every user shares the proxy's address)."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
 def register(app: Flask) -> None:
+    trust_proxies(app)
+
     @app.before_request
     def keep_session_alive() -> None:
         # Sessions are permanent so PERMANENT_SESSION_LIFETIME acts as the idle timeout.

@@ -43,11 +43,19 @@ def error(status: int, message: str | None = None, fields: dict | None = None):
     return jsonify(body), status
 
 
+def bearer_token() -> str:
+    """The token of an ``Authorization: Bearer …`` header (scheme case-insensitive, spaces
+    trimmed), or ''."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def rate_limit_key() -> str:
-    """Counters per token (hashed), falling back to the client address."""
-    auth = request.headers.get("Authorization", "")
-    if auth:
-        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    """Counters per token (the parsed token, hashed: spelling the header differently does
+    not give a fresh allowance), falling back to the client address."""
+    token = bearer_token()
+    if token:
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
     return "ip:" + (request.remote_addr or "?")
 
 
@@ -58,8 +66,8 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
 def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = identity.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    token = bearer_token()
+    user = identity.user_for_token(token) if token else None
     if user is None:
         return error(401)
     if db.session.dirty:  # the token's last_used_at moved on (every few minutes)

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import ApiToken
 from ..services.accounts import identity
 from ..services.errors import DomainError, Throttled
 from ..services.platform import audit
 from ..web import client_ip, is_safe_next
+from . import sessions
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 
 bp = Blueprint("auth", __name__)
+bp.record_once(lambda state: sessions.register(state.app))
 
 
 def _policy() -> identity.LoginPolicy:
@@ -43,18 +37,15 @@ def login():
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            user = identity.authenticate(
-                form.email.data, form.password.data, ip=client_ip(), policy=_policy()
-            )
+            user = unit_of_work.run(lambda: identity.authenticate(
+                form.email.data, form.password.data, ip=client_ip(), policy=_policy()),
+                keep_on_refusal=True)  # keep the failure record and the counters
         except DomainError as exc:
-            db.session.commit()  # keep the failure record and the counters
             error = exc.message
             status = exc.status if isinstance(exc, Throttled) else 401
         else:
-            db.session.commit()
             target = request.args.get("next")
-            session.clear()  # session fixation: nothing from before the login survives
-            login_user(user)
+            sessions.sign_in(user)
             flash(f"欢迎，{user.display_name}。", "success")
             return redirect(target if is_safe_next(target) else url_for("main.home"))
     return render_template("auth/login.html", form=form, error=error), status
@@ -66,8 +57,7 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         audit.record("logout", user=current_user, ip=client_ip())
-        db.session.commit()
-        logout_user()
+        sessions.sign_out()
         flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
 
@@ -101,17 +91,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            identity.change_password(
-                current_user, form.old_password.data, form.new_password.data, ip=client_ip()
-            )
+            unit_of_work.run(lambda: identity.change_password(
+                current_user, form.old_password.data, form.new_password.data, ip=client_ip(),
+                keep_session=sessions.current_token()))
         except DomainError as exc:
-            db.session.rollback()
             for field, messages in exc.fields.items():
                 getattr(form, field).errors = list(messages)
         else:
-            db.session.commit()
-            login_user(current_user)  # this session carries the new session version
-            flash("密码已修改，其他设备上的登录已失效。", "success")
+            flash("密码已修改，其他设备上的登录和全部 API 令牌已失效。", "success")
             return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=422)
 
@@ -122,7 +109,8 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_profile(token_form=form, status=422)
-    token = identity.create_token(current_user, form.name.data or "")
+    token = identity.create_token(current_user, form.name.data or "",
+                                  days=current_app.config["API_TOKEN_DAYS"])
     db.session.commit()
     flash("令牌已生成。它只显示这一次，请立即复制保存。", "success")
     return _render_profile(new_token=token)

@@ -10,7 +10,7 @@ from .organisations import Organisation
 from .regions import Pairing, Region
 from .scoring import ScoringWeightSet
 from .sectors import Sector
-from .users import ApiToken, User
+from .users import ApiToken, User, UserSession
 
 __all__ = [
     "LIVE_STATUSES",
@@ -28,4 +28,5 @@ __all__ = [
     "ScreeningHit",
     "Sector",
     "User",
+    "UserSession",
 ]

@@ -20,3 +20,22 @@ def test_rate_limit_per_token(app, api):
     finally:
         app.config["API_RATE_LIMIT"] = "600 per minute"
         limiter.reset()
+
+
+def test_spelling_the_header_differently_shares_the_token_counter(app, api, client):
+    """Regression: the key hashed the raw header, so ``bearer`` or trailing spaces gave a
+    fresh allowance for the same token."""
+    token = api.tokens["recipient"]
+    spellings = [f"Bearer {token}", f"bearer {token}", f"Bearer {token}  ", f"BEARER  {token}"]
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [client.get("/api/v1/sectors", headers={"Authorization": h}).status_code
+                    for h in spellings]
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        app.config["API_RATE_LIMIT"] = "600 per minute"
+        limiter.reset()
+
+
+def test_api_answers_are_not_cached(api):
+    assert api.as_("recipient").get("/sectors").headers["Cache-Control"] == "no-store"

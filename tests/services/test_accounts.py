@@ -69,3 +69,28 @@ def test_token_for_inactive_user_is_refused(ctx):
     db.session.flush()
     assert identity.user_for_token(token) is None
     assert identity.user_for_token("mm_not-a-token") is None
+
+
+@pytest.mark.parametrize("password", ["Password1", "P@ssw0rd", "Qwerty123", "Woaini1314"])
+def test_common_passwords_are_refused(password):
+    """They meet the length and character-class rules but are on the common list."""
+    assert any("过于常见" in p for p in identity.password_problems(password))
+
+
+def test_an_uncommon_password_passes():
+    assert identity.password_problems("Lhasa-Kashgar-77") == []
+
+
+def test_common_password_list_is_shipped():
+    assert len(identity._common_passwords()) >= 3000
+
+
+def test_production_refuses_a_short_secret_key():
+    from matchmaker import create_app
+
+    with pytest.raises(RuntimeError, match="32 bytes"):
+        create_app("production", {"SECRET_KEY": "too-short", "SQLALCHEMY_DATABASE_URI":
+                                  "sqlite://"})
+    app = create_app("production", {"SECRET_KEY": "x" * 32,
+                                    "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"]

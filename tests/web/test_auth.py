@@ -67,11 +67,65 @@ def test_five_failures_lock_the_account_for_15_minutes(client, users):
 
 
 def test_unknown_email_locks_the_same_way(client, users):
-    for _ in range(5):
-        login(client, "ghost@example.cn", "Wrong-pass1")
-    response = login(client, "ghost@example.cn", "Wrong-pass1")
-    assert response.status_code == 429
-    assert "已临时锁定" in response.get_data(as_text=True)
+    """No enumeration: a known and an unknown address both lock on the 5th failure."""
+    answers = {}
+    for email in (users["recipient"].email, "ghost@example.cn"):
+        answers[email] = [login(client, email, "Wrong-pass1").status_code for _ in range(6)]
+    known, unknown = answers.values()
+    assert known == unknown == [401, 401, 401, 401, 429, 429]
+
+
+def test_throttled_attempts_do_not_flood_the_audit_log(app, client, users):
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+    try:
+        for n in range(3):
+            login(client, f"spray{n}@example.cn", "Wrong-pass1")
+        for n in range(10):
+            assert login(client, f"more{n}@example.cn", "Wrong-pass1").status_code == 429
+        for _ in range(4):
+            login(client, users["admin"].email, "Wrong-pass1")
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_IP"] = 20
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("login.failure") == 3
+    assert actions.count("login.throttled") == 1
+
+
+def test_locked_account_attempts_are_one_audit_event(client, users):
+    email = users["supporter"].email
+    for _ in range(12):
+        login(client, email, "Wrong-pass1")
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("login.failure") == 5
+    assert actions.count("login.throttled") == 1
+
+
+def test_behind_a_proxy_each_client_is_throttled_alone(app, client, users):
+    from matchmaker.web import trust_proxies
+
+    original = app.wsgi_app
+    app.config.update(TRUSTED_PROXY_COUNT=1, LOGIN_MAX_FAILURES_PER_IP=3)
+    trust_proxies(app)
+    try:
+        attacker, colleague = app.test_client(), app.test_client()
+        attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+        for n in range(3):
+            login(attacker, f"spray{n}@example.cn", "Wrong-pass1")
+        assert login(attacker, users["admin"].email).status_code == 429
+        assert login(colleague, users["admin"].email).status_code == 302
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.success"))
+        assert event.ip == "198.51.100.7"
+    finally:
+        app.wsgi_app = original
+        app.config.update(TRUSTED_PROXY_COUNT=0, LOGIN_MAX_FAILURES_PER_IP=20)
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app, client, users):
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    login(client, users["admin"].email)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.success"))
+    assert event.ip != "198.51.100.7"
 
 
 def test_failures_from_one_address_are_throttled(app, client, users):

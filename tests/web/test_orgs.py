@@ -12,6 +12,7 @@ from matchmaker.services.errors import Forbidden
 from matchmaker.services.lists import rules
 from matchmaker.services.matching import lifecycle, ranking
 from tests import factories
+from tests.conftest import csrf_from
 
 VALID_USCC = "51100000500002862F"  # 中国自动化学会 (社会团体)
 
@@ -161,10 +162,29 @@ def test_registration_warns_about_legal_form_mismatch(client, post_form):
     assert "与填写的组织形式“基金会”不一致" in response.get_data(as_text=True)
 
 
-def test_registration_duplicate_email(client, post_form, users):
-    data = {**REGISTRATION, "email": users["admin"].email}
+def test_registration_duplicate_email_is_not_revealed(app, client, post_form, users):
+    """A taken address gets the same answer as a new one, and nothing is kept."""
+    fresh = post_form("/register", REGISTRATION, "/register", follow_redirects=True)
+    taken = app.test_client()
+    html = taken.get("/register").get_data(as_text=True)
+    data = {**REGISTRATION, "name": "中国测绘学会", "uscc": "", "email": users["admin"].email,
+            "csrf_token": csrf_from(html)}
+    response = taken.post("/register", data=data, follow_redirects=True)
+    assert response.status_code == fresh.status_code == 200
+    for answer in (fresh, response):
+        text = answer.get_data(as_text=True)
+        assert "注册已提交" in text and "已被使用" not in text
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "中国测绘学会")) \
+        is None
+    refused = [e for e in _events("organisation.register") if e.result == "refused"]
+    assert refused and refused[0].actor == users["admin"].email
+
+
+def test_registration_with_taken_email_still_reports_form_errors(client, post_form, users):
+    data = {**REGISTRATION, "email": users["admin"].email, "password": "short",
+            "confirm": "short"}
     response = post_form("/register", data, "/register")
-    assert response.status_code == 422 and "邮箱已被使用" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "密码至少 8 位" in response.get_data(as_text=True)
 
 
 def test_admin_entry(client, login_as, post_form):

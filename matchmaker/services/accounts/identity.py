@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -17,11 +19,13 @@ from ...models.base import utcnow
 from ...models.users import ROLES
 from ..errors import Conflict, DomainError, NotFound, Throttled
 from ..platform import audit
+from . import sessions
 
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash scheme name
 TOKEN_PREFIX = "mm_"  # noqa: S105 - marks platform tokens
 #: A token's last_used_at is written at most this often (not on every request).
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
 BAD_CREDENTIALS = "邮箱或密码不正确。"
 LOCKED = "登录失败次数过多，该账户已临时锁定，请 {minutes} 分钟后再试，或联系管理员解锁。"
 IP_THROTTLED = "此网络地址登录失败次数过多，请 {minutes} 分钟后再试。"
@@ -51,7 +55,16 @@ def password_problems(password: str) -> list[str]:
     )
     if classes < 3:
         problems.append("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
+    if password.strip().lower() in _common_passwords():
+        problems.append("该密码过于常见，容易被猜中，请换一个。")
     return problems
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The most common passwords, lower-cased (matchmaker/data/README.md: source)."""
+    text = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
 def normalise_email(email: str) -> str:
@@ -74,8 +87,11 @@ def create_user(
     role: str,
     display_name: str,
     organisation: Organisation | None,
+    by: User | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user after checking e-mail, password rules, role and organisation."""
+    """Create a user after checking e-mail, password rules, role and organisation
+    (``by``: the admin creating it; ``must_change_password`` for a temporary password)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise DomainError(f"未知角色：{role}。", fields={"role": ["未知角色。"]})
@@ -95,49 +111,69 @@ def create_user(
         active=True,
         failed_login_count=0,
         session_version=1,
+        must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", entity=user, changes={"email": [None, email], "role": [None, role]})
+    audit.record("user.create", user=by, entity=user,
+                 changes={"email": [None, email], "role": [None, role]})
     return user
 
 
 def _recent_failures(column, value: str, since: datetime) -> int:
+    """Failed password checks (not throttled attempts) matching ``column`` since ``since``."""
     return db.session.scalar(
         select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "login.failure",
+            AuditEvent.result == "failure",
             column == value,
             AuditEvent.created_at >= since,
         )
     )
 
 
+def _record_throttled(column, value: str, since: datetime, *, reason: str, actor: str,
+                      ip: str | None, user: User | None = None) -> None:
+    """Audit a refused attempt once per lock window (a flood of attempts is one event)."""
+    already = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "login.throttled", column == value,
+        AuditEvent.created_at >= since))
+    if not already:
+        audit.record("login.throttled", user=user, actor=actor, ip=ip, result="denied",
+                     changes={"reason": reason})
+
+
 def authenticate(
     email: str, password: str, *, ip: str | None, policy: LoginPolicy, now: datetime | None = None
 ) -> User:
     """Check credentials and return the user, or raise with a message that never says
-    whether the e-mail exists. Failures are recorded (the caller commits either way)."""
+    whether the e-mail exists: a known and an unknown address lock on the same failure.
+    Failures are recorded (the caller commits either way)."""
     now = now or utcnow()
     email = (email or "").strip().lower()
     since = now - timedelta(minutes=policy.lock_minutes)
     if ip and _recent_failures(AuditEvent.ip, ip, since) >= policy.max_failures_per_ip:
-        audit.record("login.failure", actor=email, ip=ip, result="denied",
-                     changes={"reason": "ip_throttled"})
+        _record_throttled(AuditEvent.ip, ip, since, reason="ip_throttled", actor=email, ip=ip)
         raise Throttled(IP_THROTTLED.format(minutes=policy.lock_minutes))
 
     user = get_user_by_email(email) if email else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        locked = _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures
+        if _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures:
+            _record_throttled(AuditEvent.actor, email, since, reason="locked", actor=email,
+                              ip=ip)
+            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
         audit.record("login.failure", actor=email, ip=ip, result="failure",
                      changes={"reason": "unknown_email"})
-        if locked:
-            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
+        db.session.flush()
+        if _recent_failures(AuditEvent.actor, email, since) >= policy.max_failures:
+            raise Throttled(LOCKED.format(minutes=policy.lock_minutes))  # like a known account
         raise DomainError(BAD_CREDENTIALS)
 
     if user.is_locked(now):
-        audit.record("login.failure", user=user, ip=ip, result="denied",
-                     changes={"reason": "locked"})
+        check_password_hash(_DUMMY_HASH, password or "")  # same cost as the other paths
+        _record_throttled(AuditEvent.actor, user.email, since, reason="locked",
+                          actor=user.email, ip=ip, user=user)
         raise Throttled(LOCKED.format(minutes=policy.lock_minutes))
 
     if not check_password_hash(user.password_hash, password or ""):
@@ -175,26 +211,45 @@ def unlock(user: User, *, by: User | None = None) -> None:
     user.failed_login_count = 0
 
 
-def change_password(user: User, old: str, new: str, *, ip: str | None = None) -> None:
-    """Change the password; every other session of the user ends."""
+def change_password(user: User, old: str, new: str, *, ip: str | None = None,
+                    keep_session: str | None = None) -> None:
+    """Change the password; every other session of the user and every API token end."""
     if not check_password_hash(user.password_hash, old or ""):
         raise DomainError("原密码不正确。", fields={"old_password": ["原密码不正确。"]})
     problems = password_problems(new)
     if problems:
         raise DomainError(" ".join(problems), fields={"new_password": problems})
+    if check_password_hash(user.password_hash, new):
+        same = "新密码不能与原密码相同。"
+        raise DomainError(same, fields={"new_password": [same]})
     user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
-    user.session_version += 1
-    audit.record("user.password_change", user=user, entity=user, ip=ip)
+    user.must_change_password = False
+    ended = sessions.end_all(user, reason="password", keep_token=keep_session)
+    revoked = revoke_all_tokens(user, by=user)
+    audit.record("user.password_change", user=user, entity=user, ip=ip,
+                 changes={"sessions_ended": [None, ended], "tokens_revoked": [None, revoked]})
+
+
+def revoke_all_tokens(user: User, *, by: User | None = None) -> int:
+    """Revoke every live API token of ``user``; return how many (audited when any)."""
+    rows = db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str = "") -> str:
-    """Create an API token for ``user`` and return it; only its digest is stored."""
+def create_token(user: User, name: str = "", *, days: int = 180) -> str:
+    """Create an API token for ``user`` valid for ``days`` and return it; only its digest
+    is stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10], name=name.strip())
+    row = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10], name=name.strip(),
+                   expires_at=utcnow() + timedelta(days=days))
     db.session.add(row)
     db.session.flush()
     audit.record("token.create", user=user, entity=row)
@@ -204,9 +259,11 @@ def create_token(user: User, name: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    now = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
     if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
         row.last_used_at = now  # not a write per request
     return row.user
