@@ -23,8 +23,15 @@ users_cli = AppGroup("users", help="管理用户 (users).")
 
 
 def _fail(exc: DomainError) -> None:
-    db.session.rollback()
     raise click.ClickException(exc.message)
+
+
+def _run(operation):
+    """Run ``operation`` in the unit of work; a refusal exits 1 with its message."""
+    try:
+        return unit_of_work.run(operation)
+    except DomainError as exc:
+        _fail(exc)
 
 
 def _user_or_fail(email: str):
@@ -37,8 +44,7 @@ def _user_or_fail(email: str):
 @click.command("seed")
 def seed_command() -> None:
     """Load reference data (regions, sectors, pairings); a second run changes nothing."""
-    result = seed.seed_all()
-    db.session.commit()
+    result = _run(seed.seed_all)
     click.echo(
         f"地区 +{result['regions']}，领域 +{result['sectors']}，对口支援关系 +{result['pairings']}"
     )
@@ -51,12 +57,11 @@ def seed_command() -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo organisations, users, needs and offers (idempotent)."""
-    seed.seed_all()
-    try:
-        created = demo.load_demo(current_app.config["DEMO_PASSWORD"])
-    except DomainError as exc:
-        _fail(exc)
-    db.session.commit()
+    def load():
+        seed.seed_all()
+        return demo.load_demo(current_app.config["DEMO_PASSWORD"])
+
+    created = _run(load)
     click.echo(
         f"演示数据：单位 +{created['organisations']}，用户 +{created['users']}，"
         f"需求 +{created['needs']}，供给 +{created['offers']}"
@@ -81,14 +86,9 @@ def demo_accounts_command() -> None:
 @click.option("--status", default="verified", type=click.Choice(["pending", "verified"]))
 def orgs_create(name, kind, region_code, uscc, legal_form, status) -> None:
     """Create an organisation and print its id."""
-    try:
-        org, warnings = directory.create_organisation(
-            name=name, kind=kind, region_code=region_code, uscc_code=uscc,
-            legal_form=legal_form, status=status,
-        )
-    except DomainError as exc:
-        _fail(exc)
-    db.session.commit()
+    org, warnings = _run(lambda: directory.create_organisation(
+        name=name, kind=kind, region_code=region_code, uscc_code=uscc,
+        legal_form=legal_form, status=status))
     for warning in warnings:
         click.echo(f"注意：{warning}", err=True)
     click.echo(org.id)
@@ -109,14 +109,9 @@ def users_create(email, password, role, org_name, display_name) -> None:
         org = directory.get_by_name(org_name)
         if org is None:
             raise click.ClickException(f"单位“{org_name}”不存在。")
-    try:
-        user = identity.create_user(
-            email=email, password=password, role=role, display_name=display_name,
-            organisation=org,
-        )
-    except DomainError as exc:
-        _fail(exc)
-    db.session.commit()
+    user = _run(lambda: identity.create_user(
+        email=email, password=password, role=role, display_name=display_name,
+        organisation=org))
     click.echo(f"用户 {user.email}（{user.role_label}）已创建，id {user.id}")
 
 
@@ -125,9 +120,8 @@ def users_create(email, password, role, org_name, display_name) -> None:
 def users_token(email) -> None:
     """Print a new API token for EMAIL (the token alone on one line)."""
     user = _user_or_fail(email)
-    token = identity.create_token(user, "命令行生成",
-                                  days=current_app.config["API_TOKEN_DAYS"])
-    db.session.commit()
+    token = _run(lambda: identity.create_token(
+        user, "命令行生成", days=current_app.config["API_TOKEN_DAYS"]))
     click.echo(token)
 
 
@@ -136,8 +130,7 @@ def users_token(email) -> None:
 def users_unlock(email) -> None:
     """Lift a login lock on EMAIL."""
     user = _user_or_fail(email)
-    identity.unlock(user)
-    db.session.commit()
+    _run(lambda: identity.unlock(user))
     click.echo(f"已解锁 {user.email}")
 
 
@@ -236,8 +229,7 @@ def screen_command() -> None:
     """Screen every organisation against the 非法社会组织 lists (run nightly)."""
     from .services.organisations import screening
 
-    hits = screening.screen_all()
-    db.session.commit()
+    hits = _run(screening.screen_all)
     click.echo(f"筛查完成：新发现线索 {hits} 条，待复核共 {screening.open_count()} 条。")
 
 

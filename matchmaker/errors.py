@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from . import unit_of_work
 from .extensions import db
 from .services.platform import audit
 
@@ -28,20 +29,16 @@ def render_error(status: int, message: str | None = None):
     return html, status
 
 
-def _record_denial() -> None:
+def record_denial(user) -> None:
+    """A refused request is an audit event (web pages and the API alike)."""
     from .web import client_ip
 
-    if not current_user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):
         return
-    db.session.rollback()
-    audit.record(
-        "permission.denied",
-        user=current_user,
-        ip=client_ip(),
-        result="denied",
-        changes={"path": request.path, "method": request.method},
-    )
-    db.session.commit()
+    unit_of_work.discard()  # nothing of a refused request is kept but the denial
+    unit_of_work.run(lambda: audit.record(
+        "permission.denied", user=user, ip=client_ip(), result="denied",
+        changes={"path": request.path, "method": request.method}))
 
 
 def register(app: Flask) -> None:
@@ -51,7 +48,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(error):
-        _record_denial()
+        record_denial(current_user)
         return render_error(403)
 
     @app.errorhandler(500)

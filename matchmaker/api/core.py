@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import unit_of_work
+from ..errors import record_denial
 from ..extensions import csrf, db, limiter
 from ..services.accounts import identity
 from ..services.errors import DomainError
@@ -82,14 +83,24 @@ def authenticate():
     return None
 
 
+def _denied() -> None:
+    user = getattr(g, "api_user", None)
+    if user is not None:
+        record_denial(user)
+
+
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    db.session.rollback()
+    unit_of_work.discard()
+    if exc.status == 403:
+        _denied()
     return error(exc.status, exc.message, exc.fields)
 
 
 def http_error(exc: HTTPException):
-    db.session.rollback()
+    unit_of_work.discard()
+    if exc.code == 403:
+        _denied()
     response, status = error(exc.code or 500)
     if exc.code == 429:
         response.headers["Retry-After"] = str(_retry_after())

@@ -56,8 +56,7 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
-        audit.record("logout", user=current_user, ip=client_ip())
-        sessions.sign_out()
+        sessions.sign_out(lambda: audit.record("logout", user=current_user, ip=client_ip()))
         flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
 
@@ -109,9 +108,8 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_profile(token_form=form, status=422)
-    token = identity.create_token(current_user, form.name.data or "",
-                                  days=current_app.config["API_TOKEN_DAYS"])
-    db.session.commit()
+    token = unit_of_work.run(lambda: identity.create_token(
+        current_user, form.name.data or "", days=current_app.config["API_TOKEN_DAYS"]))
     flash("令牌已生成。它只显示这一次，请立即复制保存。", "success")
     return _render_profile(new_token=token)
 
@@ -122,10 +120,9 @@ def revoke_token(token_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            identity.revoke_token(current_user, token_id)
+            unit_of_work.run(lambda: identity.revoke_token(current_user, token_id))
         except DomainError as exc:
             flash(exc.message, "danger")
         else:
-            db.session.commit()
             flash("令牌已吊销。", "info")
     return redirect(url_for("auth.profile"))

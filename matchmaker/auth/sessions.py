@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from .. import unit_of_work
 from ..extensions import db
 from ..models import User
 from ..services.accounts import sessions
@@ -31,8 +32,8 @@ def policy() -> sessions.SessionPolicy:
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the cookie's token names a live server-side session."""
     user = sessions.resume(token, policy())
-    if db.session.dirty:
-        db.session.commit()  # an expiry or the once-a-minute last_seen_at
+    if db.session.dirty:  # an expiry or the once-a-minute last_seen_at
+        unit_of_work.run(lambda: None)
     if user is not None:
         user.session_token = token
     return user
@@ -45,18 +46,22 @@ def current_token() -> str:
 
 def sign_in(user: User) -> None:
     """Start a server-side session for ``user`` and put only its token in the cookie."""
-    token = sessions.start(user, ip=client_ip(),
-                           user_agent=request.headers.get("User-Agent", ""))
-    db.session.commit()
+    token = unit_of_work.run(lambda: sessions.start(
+        user, ip=client_ip(), user_agent=request.headers.get("User-Agent", "")))
     session.clear()  # session fixation: nothing from before the login survives
     user.session_token = token
     login_user(user)
 
 
-def sign_out() -> None:
-    """End this request's server-side session and clear the cookie."""
-    sessions.end(current_token(), reason="logout")
-    db.session.commit()
+def sign_out(record=None) -> None:
+    """End this request's server-side session (with ``record()``, e.g. the audit event, in
+    the same unit of work) and clear the cookie."""
+    def end():
+        if record is not None:
+            record()
+        sessions.end(current_token(), reason="logout")
+
+    unit_of_work.run(end)
     logout_user()
     session.clear()
 

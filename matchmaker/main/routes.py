@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from .. import unit_of_work
 from ..permissions import is_org_user
 from ..services.platform import notifications as inbox
 from ..services.reporting.overview import home_summary
@@ -39,6 +39,5 @@ def notifications():
 @bp.post("/notifications/read")
 @login_required
 def notifications_read():
-    inbox.mark_all_read(current_user)
-    db.session.commit()
+    unit_of_work.run(lambda: inbox.mark_all_read(current_user))
     return redirect(url_for("main.notifications"))

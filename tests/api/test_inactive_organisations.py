@@ -82,3 +82,15 @@ def test_web_session_of_a_suspended_organisation_is_refused_too(client, login_as
                      ).status_code == 403
     db.session.expire_all()
     assert db.session.get(Match, match.id).offer_accepted_at is None
+
+
+def test_api_denials_are_audit_events(api, users, pair):
+    from matchmaker.models import AuditEvent
+
+    _need, offer, _draft, _match = pair
+    response = api.as_("recipient").patch(f"/offers/{offer.id}", json={"title": "改名"})
+    assert response.status_code == 403
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "permission.denied").order_by(AuditEvent.id.desc())).first()
+    assert event is not None and event.user_id == users["recipient"].id
+    assert event.changes["path"] == f"/api/v1/offers/{offer.id}"
