@@ -12,7 +12,8 @@ import xlwt
 from openpyxl import Workbook, load_workbook
 
 from matchmaker.services.sheets import workbooks
-from matchmaker.services.sheets.workbooks import SheetError, read_sheet, write_xlsx
+from matchmaker.services.sheets.workbooks import SheetError, read_sheet
+from matchmaker.services.sheets.writer import write_xlsx
 from tests.sheet_helpers import NEED_HEADERS, need_row, xlsx
 
 KNOWN = NEED_HEADERS
