@@ -5,7 +5,7 @@ format is decided by the file's content (a PDF renamed .xlsx is refused), with t
 ``../shared/spec/lists.md``: 5 MB, 10,000 data rows, and a zip-bomb guard on .xlsx members.
 
 Reading works to a budget, so a small hostile file cannot cost gigabytes or minutes: rows
-stream in (openpyxl read-only) and are counted as they come, only the header's columns are
+stream in (:mod:`.xlsx_rows` for .xlsx) and are counted as they come, only the header's columns are
 kept, blank rows are dropped, merged ranges are clipped to the table, and a file that makes
 more than ``MAX_CELLS`` rows and cells (blank ones included) is refused. Sheets are written by
 :mod:`.writer`.
@@ -23,12 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from ..errors import DomainError
 from ..reference.regions import normalise_text
+from . import xlsx_rows
 from .writer import CSV_QUOTE
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -38,8 +37,10 @@ MAX_UNZIPPED = 150 * 1024 * 1024
 MAX_RATIO = 200  # members compressed more than this are not real spreadsheets
 HEADER_SCAN_ROWS = 5  # a title row above the headers is tolerated
 MAX_COLUMNS = 100  # header cells further right are ignored (the lists have 12 columns)
-#: Rows plus cells (blank ones too) read before a file is refused: ~8x a full 10,000-row list.
-MAX_CELLS = 1_000_000
+#: Rows and cells (blank ones too) read before a file is refused: a full list of 10,000 rows
+#: and 12 columns is 10,001 rows and 120,012 cells.
+MAX_SCANNED_ROWS = 3 * MAX_ROWS
+MAX_CELLS = 400_000
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
 _DAMAGED_XLSX = ("无法读取该 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx "
@@ -116,6 +117,8 @@ def _to_sheet(rows: Iterator[tuple[int, dict[int, Any]]], known: set[str]) -> Sh
     sheet = Sheet(headers=[_text(header_cells.get(c)) for c in range(width)],
                   header_row=header_row)
     for number, cells in itertools.chain(head[start + 1:], rows):
+        if not cells:
+            continue
         values = [None] * width
         for column, value in cells.items():
             if column < width:
@@ -174,23 +177,27 @@ def _cell(value: Any) -> Any:
 
 
 class _Budget:
-    """Counts rows and cells read from the file; refuses a file that makes too many."""
+    """Counts the rows and cells read from the file, blank ones included; refuses a file that
+    makes more than MAX_SCANNED_ROWS rows or MAX_CELLS cells."""
 
     def __init__(self) -> None:
-        self.left = MAX_CELLS
+        self.rows = self.cells = 0
 
-    def spend(self, n: int) -> None:
-        self.left -= n
-        if self.left < 0:
-            raise SheetError(f"文件中的行或单元格过多（含空行、空单元格超过 {MAX_CELLS:,} 个），"
-                             "请删除多余的空行和空列，或拆分为多个文件后再上传。")
+    def spend(self, rows: int, cells: int) -> None:
+        self.rows += rows
+        self.cells += cells
+        if self.rows > MAX_SCANNED_ROWS or self.cells > MAX_CELLS:
+            raise SheetError(
+                f"文件中的行或单元格过多（含空行、空单元格，超过 {MAX_SCANNED_ROWS:,} 行或 "
+                f"{MAX_CELLS:,} 个单元格）。请删除表格下方和右侧多余的空行、空列，"
+                "或拆分为多个文件后再上传。")
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _xlsx_open(data: bytes):
+def _read_xlsx(data: bytes, known: set[str]) -> Sheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -204,36 +211,18 @@ def _xlsx_open(data: bytes):
         raise SheetError("文件解压后过大，疑似压缩炸弹，已拒绝。")
     if "xl/workbook.xml" not in archive.namelist():
         raise SheetError("文件不是有效的 .xlsx 文件（缺少工作簿内容）。")
+    budget, merged, reader = _Budget(), [], None
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True,
-                             keep_vba=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on damaged files
-        raise SheetError(_DAMAGED_XLSX) from None
-
-
-def _read_xlsx(data: bytes, known: set[str]) -> Sheet:
-    workbook, budget = _xlsx_open(data), _Budget()
-    try:
-        ws = workbook.worksheets[0]
-        parser = WorkSheetParser(ws._get_source(), ws._shared_strings, data_only=True,
-                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                 timedelta_formats=workbook._timedelta_formats)
-
-        def rows() -> Iterator[tuple[int, dict[int, Any]]]:
-            for number, cells in parser.parse():
-                budget.spend(1 + len(cells))
-                yield number, {c["column"] - 1: c["value"] for c in cells
-                               if not _blank(c["value"])}
-
-        sheet = _to_sheet(rows(), known)  # reads to the end: the merged ranges follow the rows
-        merged = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+        reader, source = xlsx_rows.open_first_sheet(data)
+        sheet = _to_sheet(xlsx_rows.rows(source, reader, budget.spend, merged), known)
     except SheetError:
         raise
-    except Exception:  # openpyxl raises many kinds on damaged files
+    except Exception:  # openpyxl and lxml raise many kinds on damaged files
         raise SheetError(_DAMAGED_XLSX) from None
     finally:
-        workbook.close()
-    budget.spend(len(merged))
+        if reader is not None:
+            reader.archive.close()
+    budget.spend(0, len(merged))
     ranges = []
     for ref in merged:
         with contextlib.suppress(ValueError, TypeError):
@@ -256,7 +245,7 @@ def _read_xls(data: bytes, known: set[str]) -> Sheet:
     def rows() -> Iterator[tuple[int, dict[int, Any]]]:
         for r in range(ws.nrows):
             types, values = ws.row_types(r), ws.row_values(r)
-            budget.spend(1 + len(values))
+            budget.spend(1, len(values))
             cells: dict[int, Any] = {}
             for c, (ctype, value) in enumerate(zip(types, values, strict=False)):
                 if ctype == xlrd.XL_CELL_DATE:
@@ -268,7 +257,7 @@ def _read_xls(data: bytes, known: set[str]) -> Sheet:
             yield r + 1, cells
 
     sheet = _to_sheet(rows(), known)
-    budget.spend(len(ws.merged_cells))
+    budget.spend(0, len(ws.merged_cells))
     _fill_merged(sheet, ((c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in ws.merged_cells))
     return sheet
 
@@ -290,7 +279,7 @@ def _read_csv(data: bytes, known: set[str]) -> Sheet:
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             for number, row in enumerate(reader, start=1):
-                budget.spend(1 + len(row))
+                budget.spend(1, len(row))
                 yield number, {c: v for c, v in enumerate(row) if v and not v.isspace()}
         except csv.Error:
             raise SheetError("无法解析该 .csv 文件，请检查引号和分隔符。") from None
