@@ -100,3 +100,22 @@ def test_csv_in_gb18030(cli, org, tmp_path):
     result = cli.invoke(args=["import", "needs", path, "--org", org.name])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Need.budget_yuan)) == 12_000_000
+
+
+def test_hostile_csv_of_newlines_is_refused_in_chinese(cli, org, tmp_path):
+    data = (",".join(NEED_HEADERS[:4]) + "\n").encode() + b"\n" * 1_000_000
+    path = _write(tmp_path, data, "空行.csv")
+    result = cli.invoke(args=["import", "needs", path, "--org", org.name])
+    assert result.exit_code != 0 and "空行" in result.output
+    assert _needs() == 0
+
+
+def test_exported_csv_with_quoted_formula_text_imports_back(cli, org, tmp_path):
+    from matchmaker.services.sheets import writer
+
+    title = "=1+1 项目"
+    row = [title, "学前教育", "江孜县", 12.5]
+    path = _write(tmp_path, writer.csv_bytes([NEED_HEADERS[:4], row]), "清单.csv")
+    result = cli.invoke(args=["import", "needs", path, "--org", org.name])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Need.title)) == title

@@ -43,16 +43,16 @@ def _import_org():
     return None if is_staff(current_user) else current_user.organisation
 
 
-def _load(kind: str, token: str) -> tuple[bytes, dict[str, Any]]:
+def _load(kind: str, token: str) -> tuple[workbooks.Sheet, dict[str, Any]]:
+    """The parsed sheet kept at upload (the file is never read again) and its meta."""
     found = uploads.load(token, user_id=current_user.id, kind=kind)
     if found is None:
         abort(404)
     return found
 
 
-def _check(kind: str, data: bytes, meta: dict[str, Any]):
-    sheet = workbooks.read_sheet(data, meta["filename"], imports.HEADERS[kind])
-    return sheet, imports.check(kind, sheet, org=_import_org(), draft=meta["draft"])
+def _check(kind: str, sheet: workbooks.Sheet, meta: dict[str, Any]) -> imports.Plan:
+    return imports.check(kind, sheet, org=_import_org(), draft=meta["draft"])
 
 
 def _preview(plan: imports.Plan) -> dict[str, Any]:
@@ -96,7 +96,8 @@ def upload(kind: str):
         meta = {"user_id": current_user.id, "kind": kind, "draft": bool(form.draft.data),
                 "filename": (form.file.data.filename or "upload")[-120:]}
         try:
-            sheet, plan = _check(kind, data, meta)
+            sheet = workbooks.read_sheet(data, meta["filename"], imports.HEADERS[kind])
+            plan = _check(kind, sheet, meta)
         except DomainError as exc:
             audit.record(f"{kind[:-1]}.import", user=current_user, ip=client_ip(),
                          result="failure", changes={"file": meta["filename"],
@@ -108,7 +109,7 @@ def upload(kind: str):
                 imports.record_rejected(plan, by=current_user, ip=client_ip(),
                                         filename=meta["filename"])
             db.session.commit()
-            token = uploads.store(data, meta | {"preview": _preview(plan)})
+            token = uploads.store(sheet, meta | {"preview": _preview(plan)})
             return redirect(url_for(".preview", kind=kind, token=token))
     status = 422 if form.errors else 200
     return render_template("sheets/upload.html", form=form, kind=kind,
@@ -141,9 +142,9 @@ def confirm(kind: str, token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    data, meta = _load(kind, token)
+    sheet, meta = _load(kind, token)
     try:
-        _, plan = _check(kind, data, meta)
+        plan = _check(kind, sheet, meta)
         counts = imports.save(plan, by=current_user, ip=client_ip(),
                               filename=meta["filename"]) if plan.ok else None
     except DomainError as exc:
@@ -166,12 +167,8 @@ def confirm(kind: str, token: str):
 @login_required
 def error_report(kind: str, token: str):
     _authorise(kind)
-    data, meta = _load(kind, token)
-    try:
-        sheet, plan = _check(kind, data, meta)
-    except DomainError as exc:
-        flash(exc.message, "danger")
-        return redirect(url_for(".upload", kind=kind))
+    sheet, meta = _load(kind, token)
+    plan = _check(kind, sheet, meta)
     return _xlsx(exports.error_report(plan, sheet), f"{imports.LABELS[kind]}清单_错误说明.xlsx")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from datetime import date, datetime
 
@@ -12,7 +13,8 @@ import xlwt
 from openpyxl import Workbook, load_workbook
 
 from matchmaker.services.sheets import workbooks
-from matchmaker.services.sheets.workbooks import SheetError, read_sheet, write_xlsx
+from matchmaker.services.sheets.workbooks import SheetError, read_sheet
+from matchmaker.services.sheets.writer import write_xlsx
 from tests.sheet_helpers import NEED_HEADERS, need_row, xlsx
 
 KNOWN = NEED_HEADERS
@@ -202,3 +204,117 @@ def test_write_xlsx_keeps_formula_like_text_as_text_and_formats_dates():
     assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("=HYPERLINK")
     assert ws["B2"].value == datetime(2027, 3, 1) and ws["B2"].number_format == "yyyy-mm-dd"
     assert ws["C2"].value == "013812345678"
+
+
+# --- Hostile files: parsing works to a budget (security finding "5 KB upload, gigabytes") ---
+
+def _patched(data: bytes, rows: str = "", merges: list[str] = (), tail: str = "") -> bytes:
+    """Add raw rows (after the existing ones), merged ranges and text after </sheetData>."""
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    block = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    block = f'<mergeCells count="{len(merges)}">{block}</mergeCells>' if merges else ""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.decode().replace("</sheetData>",
+                                             rows + "</sheetData>" + block + tail).encode()
+            dst.writestr(item.filename, body)
+    return out.getvalue()
+
+
+def _inline(ref: str, text: str = "x") -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _timed(data: bytes, name: str):
+    started = time.perf_counter()
+    try:
+        return read_sheet(data, name, KNOWN), time.perf_counter() - started
+    except SheetError as exc:
+        return exc, time.perf_counter() - started
+
+
+def test_merged_ranges_to_column_xfd_are_clipped_to_the_header():
+    cells = "".join(_inline(f"{c}3") for c in ("XFB", "XFC", "XFD"))
+    data = _patched(xlsx([need_row()]), f'<row r="3">{cells}</row>',
+                    [f"{c}3:{c}20002" for c in ("XFB", "XFC", "XFD")])
+    sheet, seconds = _timed(data, "a.xlsx")
+    assert seconds < 0.5
+    assert sheet.headers == NEED_HEADERS and len(sheet.rows) == 1
+    assert all(len(values) == len(NEED_HEADERS) for _, values in sheet.rows)
+
+
+def test_thousands_of_merged_ranges_to_row_1048576_are_cheap():
+    data = _patched(xlsx([need_row("甲"), need_row("乙")]), f'<row r="4">{_inline("K4")}</row>',
+                    ["K3:K1048576"] * 3000)
+    sheet, seconds = _timed(data, "a.xlsx")
+    assert seconds < 0.5
+    assert [n for n, _ in sheet.rows] == [2, 3]
+    assert all(len(values) == len(NEED_HEADERS) for _, values in sheet.rows)
+
+
+def test_overlapping_merged_ranges_inside_the_table_are_refused_quickly():
+    data = _patched(xlsx([need_row("甲"), need_row("乙", 领域=None)]),
+                    merges=["B2:B1048576"] * 3000)
+    error, seconds = _timed(data, "a.xlsx")
+    assert seconds < 0.5
+    assert isinstance(error, SheetError) and "合并单元格" in error.message
+
+
+def test_merged_ranges_in_old_xls_are_bounded():
+    book = xlwt.Workbook()
+    ws = book.add_sheet("需求")
+    for c, header in enumerate(NEED_HEADERS):
+        ws.write(0, c, header)
+    for c, value in enumerate(need_row()):
+        ws.write(1, c, value)
+    ranges = ws._Worksheet__merged_ranges  # xlwt's merge() writes blanks and refuses overlaps
+    ranges += [(1, 9990, i % 10, i % 10) for i in range(2000)]
+    out = io.BytesIO()
+    book.save(out)
+    error, seconds = _timed(out.getvalue(), "a.xls")
+    assert seconds < 1
+    assert isinstance(error, SheetError)
+
+
+def test_csv_of_newlines_is_refused_quickly():
+    data = (",".join(NEED_HEADERS) + "\n").encode() + b"\n" * 200_000
+    error, seconds = _timed(data, "a.csv")
+    assert seconds < 0.5
+    assert isinstance(error, SheetError) and "空行" in error.message
+
+
+def test_blank_rows_below_the_list_are_not_materialised():
+    blank = "".join(f'<row r="{n}" customHeight="1" ht="15"><c r="A{n}" s="0"/></row>'
+                    for n in range(10, 15_000))
+    sheet, seconds = _timed(_patched(xlsx([need_row()]), blank), "a.xlsx")
+    assert seconds < 1
+    assert [n for n, _ in sheet.rows] == [2]
+
+
+def test_a_sheet_over_the_row_limit_is_refused_before_the_rest_is_read():
+    # Past the limit the file is broken: reading it to the end would give another message.
+    rows = "项目,学前教育,江孜县,1\n" * (workbooks.MAX_ROWS + 1)
+    csv_text = ",".join(NEED_HEADERS) + "\n" + rows + '"' + "x" * 200_000 + "\n"
+    with pytest.raises(SheetError, match="超过 10,000 行"):
+        read_sheet(csv_text.encode(), "a.csv", KNOWN)
+    rows = "".join(f'<row r="{n}">{_inline(f"A{n}")}</row>' for n in range(3, 10_003))
+    data = _patched(xlsx([need_row()]), rows, tail="<broken")
+    error, seconds = _timed(data, "a.xlsx")
+    assert isinstance(error, SheetError) and "超过 10,000 行" in error.message
+    assert seconds < 2
+
+
+def test_a_header_cell_far_to_the_right_does_not_widen_the_table():
+    data = _patched(xlsx([need_row()]), f'<row r="3">{_inline("A3", "乙")}{_inline("XFD3")}</row>')
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(NEED_HEADERS)
+    ws.cell(1, 16384, "备注")
+    ws.append(need_row())
+    out = io.BytesIO()
+    workbook.save(out)
+    sheet = read_sheet(out.getvalue(), "a.xlsx", KNOWN)
+    assert sheet.headers == NEED_HEADERS and len(sheet.rows[0][1]) == len(NEED_HEADERS)
+    assert len(read_sheet(data, "a.xlsx", KNOWN).rows[1][1]) == len(NEED_HEADERS)

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+import stat
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,6 +17,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Need, Offer
+from matchmaker.services.sheets import workbooks
 from tests.conftest import csrf_from
 from tests.sheet_helpers import NEED_HEADERS, OFFER_HEADERS, need_row, offer_row, xlsx
 
@@ -178,3 +184,58 @@ def test_upload_page_uses_a_local_progress_script(client, login_as):
     html = client.get("/import/needs").get_data(as_text=True)
     assert '<script src="/static/js/import.js"></script>' in html
     assert client.get("/static/js/import.js").status_code == 200
+
+
+def test_the_file_is_parsed_once_and_only_its_rows_are_kept_owner_only(
+        client, login_as, app, monkeypatch):
+    login_as("recipient")
+    data = xlsx([need_row("甲", 开始日期=datetime(2027, 3, 1)), need_row("乙", 领域="航天")])
+    preview = upload(client, "needs", data).headers["Location"]
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    files = list(folder.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(f.read_bytes() != data and b"PK\x03\x04" not in f.read_bytes() for f in files)
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the upload was parsed again")
+
+    monkeypatch.setattr(workbooks, "read_sheet", no_second_read)
+    rows = list(load_workbook(io.BytesIO(
+        client.get(preview + "/errors.xlsx").data)).active.values)
+    assert rows[1][0] == "甲" and rows[1][6] == datetime(2027, 3, 1)  # dates survive the store
+    assert rows[2][-1] == "领域：未知领域：“航天”。"
+    assert confirm(client, preview).status_code == 302  # re-checked from the kept rows
+    assert _needs() == 0 and "领域：未知领域" in client.get(preview).get_data(as_text=True)
+
+
+def test_confirm_saves_from_the_kept_rows(client, login_as, monkeypatch):
+    login_as("recipient")
+    preview = upload(client, "needs", xlsx([need_row("甲"), need_row("乙")])).headers["Location"]
+    monkeypatch.setattr(workbooks, "read_sheet", None)  # any second parse would fail
+    assert confirm(client, preview).headers["Location"] == "/needs"
+    assert _needs() == 2
+
+
+def test_a_hostile_merged_range_upload_is_answered_quickly(client, login_as):
+    login_as("recipient")
+    data = _patched_merges(xlsx([need_row()]), ["XFD2:XFD20001"] * 3 + ["K3:K1048576"] * 3000)
+    started = time.perf_counter()
+    response = upload(client, "needs", data)
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 302
+    assert "检查通过：新增 1 行" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+
+
+def _patched_merges(data: bytes, merges: list[str]) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    block = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b"</sheetData>" + (
+                    f'<mergeCells count="{len(merges)}">{block}</mergeCells>').encode())
+            dst.writestr(item.filename, body)
+    return out.getvalue()

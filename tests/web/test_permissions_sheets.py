@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.services.sheets import uploads
+from matchmaker.services.sheets import uploads, workbooks
 from tests.sheet_helpers import need_row, offer_row, xlsx
 
 ALL = ("recipient", "supporter", "coordinator", "admin")
@@ -71,12 +71,13 @@ def test_token_permission_matrix(ctx, client, login_as, post_form, row, role):
     user = login_as(role)
     sample = need_row() if kind == "needs" else offer_row()
     with ctx.test_request_context():
-        token = uploads.store(xlsx([sample]), {"user_id": user.id, "kind": kind,
-                                                "draft": True, "filename": "a.xlsx",
-                                                "preview": {"rows": [], "headers": [],
-                                                            "ignored": [], "file_errors": [],
-                                                            "ok": False, "counts": {},
-                                                            "error_count": 0}})
+        sheet = workbooks.read_sheet(xlsx([sample]), "a.xlsx")
+        token = uploads.store(sheet, {"user_id": user.id, "kind": kind,
+                                      "draft": True, "filename": "a.xlsx",
+                                      "preview": {"rows": [], "headers": [],
+                                                  "ignored": [], "file_errors": [],
+                                                  "ok": False, "counts": {},
+                                                  "error_count": 0}})
     path = f"/import/{kind}/{token}{suffix}"
     response = client.get(path) if method == "GET" else post_form(path, {})
     status = response.status_code

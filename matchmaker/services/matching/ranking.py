@@ -7,7 +7,6 @@ rejected, and pairs that already have a live match, never come back as candidate
 
 from __future__ import annotations
 
-import csv
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -223,19 +222,10 @@ def sheet_rows(rows: list[dict]) -> list[list]:
 
 
 def write_sheet(rows: list[dict], path: Path) -> None:
-    """Write the 推荐 sheet as .xlsx (sheet 推荐) or .csv (UTF-8 with BOM, for Excel)."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(SHEET_HEADER)
-            writer.writerows(sheet_rows(rows))
-        return
-    from openpyxl import Workbook
+    """Write the 推荐 sheet as .xlsx (sheet 推荐) or .csv (UTF-8 with BOM, for Excel).
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET_TITLE)
-    sheet.append(SHEET_HEADER)
-    for row in sheet_rows(rows):
-        sheet.append(row)
-    book.save(path)
+    Goes through the one sheet writer, so titles that look like formulas stay text.
+    """
+    from ..sheets import writer
+
+    writer.save(Path(path), writer.Table(SHEET_TITLE, SHEET_HEADER, sheet_rows(rows)))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEvent, Organisation, User
-from ..sheets import workbooks
+from ..sheets import writer
 from . import audit
 
 RESULT_LABELS = {"success": "成功", "failure": "失败", "denied": "拒绝"}
@@ -119,6 +119,6 @@ def export_xlsx(f: AuditFilters, *, by: User, ip: str | None = None) -> tuple[by
              RESULT_LABELS.get(e.result, e.result), format_changes(e.changes)] for e in events]
     audit.record("audit.export", user=by, ip=ip,
                  changes={"filters": f.as_dict(), "rows": len(rows)})
-    data = workbooks.write_xlsx([("审计日志", EXPORT_HEADERS, rows)],
+    data = writer.write_xlsx([("审计日志", EXPORT_HEADERS, rows)],
                              text_columns=["对象编号", "IP"])
     return data, len(rows)

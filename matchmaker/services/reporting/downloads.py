@@ -5,11 +5,8 @@ Money in downloads is 万元 (as in every sheet of the platform). Each export is
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -17,6 +14,7 @@ from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Region, Sector, User
 from ...models.matches import MATCH_STATUSES
 from ..platform import audit
+from ..sheets import writer
 from ..sheets.exports import _wan
 from . import dashboard, gaps, honours
 from .dashboard import PROVINCE_LABELS, Scope, prefecture_of
@@ -96,54 +94,38 @@ def _matches_table(scope: Scope) -> Table:
                     "完成日期"], rows
 
 
-def _write(ws, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    ws.append([title])
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A3"
+def _captioned(tbl: Table, name: str | None = None) -> writer.Table:
+    """A sheet with the table's title in the first row, headers in the second (frozen)."""
+    title, headers, rows = tbl
+    return writer.Table(name or title, [title], [headers, *rows], freeze="A3")
 
 
 def table_xlsx(tbl: Table) -> bytes:
-    wb = Workbook()
-    _write(wb.active, *tbl)
-    wb.active.title = tbl[0][:31]
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """One dashboard table as .xlsx (formula-like text is stored as text)."""
+    return writer.xlsx([_captioned(tbl)])
 
 
 def table_csv(tbl: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(tbl[1])
-    writer.writerows(tbl[2])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+    """One dashboard table as CSV, UTF-8 with BOM (Excel opens it correctly)."""
+    return writer.csv_bytes([tbl[1], *tbl[2]])
 
 
 def workbook(scope: Scope, *, user: User, ip: str | None = None) -> bytes:
     """The 报表: overview, gaps, matches and contributors for ``scope`` as one .xlsx."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "总览"
-    ws.append(["援藏援疆项目对接报表", scope.label])
+    overview: list[list[Any]] = []
     for name in ("province", "prefecture", "sector", "offers", "funnel"):
         title, headers, rows = table(name, scope)
-        ws.append([])
-        ws.append([title])
-        ws.append(headers)
-        for row in rows:
-            ws.append(row)
+        overview += [[], [title], headers, *rows]
     year = scope.date_from.year if scope.date_from and scope.date_to and \
         scope.date_from.year == scope.date_to.year else None
-    for sheet, tbl in (("缺口", table("gaps", scope)), ("对接明细", _matches_table(scope)),
-                       ("贡献单位", table("honours", scope, year))):
-        _write(wb.create_sheet(sheet), *tbl)
-    out = io.BytesIO()
-    wb.save(out)
+    data = writer.xlsx([
+        writer.Table("总览", ["援藏援疆项目对接报表", scope.label], overview),
+        *(_captioned(tbl, sheet) for sheet, tbl in (
+            ("缺口", table("gaps", scope)), ("对接明细", _matches_table(scope)),
+            ("贡献单位", table("honours", scope, year))))])
     audit.record("dashboard.export", user=user, ip=ip,
                  changes={"format": "xlsx", "scope": scope.args()})
-    return out.getvalue()
+    return data
 
 
 HXL_COLUMNS = [("支援单位", "#org+funding"), ("受援单位", "#org+impl"), ("项目", "#activity"),
@@ -155,15 +137,11 @@ HXL_COLUMNS = [("支援单位", "#org+funding"), ("受援单位", "#org+impl"), 
 
 def hxl_csv(scope: Scope, *, user: User, ip: str | None = None) -> bytes:
     """3W (who does what where) as HXL-tagged CSV: header row, tag row, one row per match."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([h for h, _ in HXL_COLUMNS])
-    writer.writerow([t for _, t in HXL_COLUMNS])
-    for m, title, rec, fund, sector, pcode, pname, pref_code, pref_name, _rc, _rn in \
-            _match_rows(scope):
-        writer.writerow([fund, rec, title, sector, pname, pcode, pref_name or "",
-                         pref_code or "", m.amount_yuan, m.delivered_yuan or "",
-                         MATCH_STATUSES.get(m.status, m.status)])
+    rows = [[h for h, _ in HXL_COLUMNS], [t for _, t in HXL_COLUMNS]]
+    rows += [[fund, rec, title, sector, pname, pcode, pref_name or "", pref_code or "",
+              m.amount_yuan, m.delivered_yuan or "", MATCH_STATUSES.get(m.status, m.status)]
+             for m, title, rec, fund, sector, pcode, pname, pref_code, pref_name, _rc, _rn
+             in _match_rows(scope)]
     audit.record("dashboard.export", user=user, ip=ip,
                  changes={"format": "hxl", "scope": scope.args()})
-    return out.getvalue().encode("utf-8")
+    return writer.csv_bytes(rows, bom=False)  # HXL tools read plain UTF-8

@@ -8,10 +8,8 @@ row's own organisation or a matched party (design.md §9).
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,7 +22,8 @@ from ..lists.browse import Filters, browse
 from ..platform import audit
 from ..reference.regions import RegionIndex
 from .imports import EXAMPLE_MARK, HEADERS, LABELS, ORG_HEADER, Plan
-from .workbooks import Sheet, write_xlsx
+from .workbooks import Sheet
+from .writer import Table, write_xlsx, xlsx
 
 MATCH_HEADERS = ["需求", "需求单位", "供给", "供给单位", "对接金额（万元）", "状态", "得分"]
 TEXT_HEADERS = ("联系电话", "受援地区", "意向受援地区")
@@ -129,11 +128,7 @@ def _match_rows(kind: str, ids: list[int]) -> list[list[Any]]:
 
 def template(kind: str, *, org: Organisation | None, with_org_column: bool) -> bytes:
     """A blank import sheet: the headers, one example row and a 领域 drop-down."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = LABELS[kind] + "清单"
     headers = list(HEADERS[kind]) + ([ORG_HEADER] if with_org_column else [])
-    ws.append(headers)
     if kind == "needs":
         own = org.region if org is not None else None
         region = own.name if own is not None and own.is_recipient else "江孜县"
@@ -146,24 +141,15 @@ def template(kind: str, *, org: Organisation | None, with_org_column: bool) -> b
                 "0892-8821234"]
     if with_org_column:
         example.append(org.name if org is not None else "日喀则市民政局")
-    ws.append(example)
     names = db.session.scalars(select(Sector.name).order_by(Sector.sort_order, Sector.code)).all()
-    lists = workbook.create_sheet("领域列表")
-    for name in names:
-        lists.append([name])
-    lists.sheet_state = "hidden"
     validation = DataValidation(type="list", formula1=f"=领域列表!$A$1:$A${max(len(names), 1)}",
                                 allow_blank=True, errorStyle="warning", showErrorMessage=True,
                                 errorTitle="领域",
                                 error="请从列表中选择领域（多个领域用“、”分隔）。")
-    ws.add_data_validation(validation)
     validation.add("B2:B10001")
-    for column, width in zip("ABCDEFGHIJKL", (40, 16, 16, 16, 14, 40, 12, 12, 10, 16, 20),
-                             strict=False):
-        ws.column_dimensions[column].width = width
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx([Table(LABELS[kind] + "清单", headers, [example], validations=[validation],
+                       widths=(40, 16, 16, 16, 14, 40, 12, 12, 10, 16, 20)),
+                 Table("领域列表", names[:1], [[n] for n in names[1:]], hidden=True)])
 
 
 def error_report(plan: Plan, sheet: Sheet) -> bytes:

@@ -1,28 +1,38 @@
 """Uploaded sheets kept between preview and confirm: instance/uploads/<token>.*
 
-The token is random and checked against a strict pattern; the client never names a path.
-Each upload has a JSON file with its owner, kind, options and the preview of its check.
+The file is parsed once, on upload; what is kept is the parsed sheet (header texts and data
+rows, ``<token>.rows.json``) — never the file — so confirming and the error report do not read
+the file again. ``<token>.json`` holds the owner, kind, options and the preview of the check.
+Both are written mode 0600 in a 0700 folder. The token is random and checked against a strict
+pattern; the client never names a path.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
+import tempfile
 import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
+from .workbooks import Sheet
+
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_AGE = 24 * 3600
+SUFFIXES = (".json", ".rows.json")
 
 
 def _folder() -> Path:
     folder = Path(current_app.config.get("UPLOAD_FOLDER")
                   or Path(current_app.instance_path) / "uploads")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
@@ -33,38 +43,81 @@ def _cleanup(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def store(data: bytes, meta: dict[str, Any]) -> str:
-    """Keep ``data`` with ``meta``; return the new token."""
+def _write(path: Path, payload: Any) -> None:
+    """Write JSON readable by the owner only (0600), atomically."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")  # mkstemp creates 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, default=str)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _encode(value: Any) -> Any:
+    """Cell values as JSON: dates and times are tagged so they come back as they were."""
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, clock):
+        return {"t": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"td": value.total_seconds()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return date.fromisoformat(value["d"])
+        if "t" in value:
+            return clock.fromisoformat(value["t"])
+        if "td" in value:
+            return timedelta(seconds=value["td"])
+    return value
+
+
+def store(sheet: Sheet, meta: dict[str, Any]) -> str:
+    """Keep the parsed ``sheet`` with ``meta``; return the new token."""
     folder = _folder()
     _cleanup(folder)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.bin").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False, default=str))
+    _write(folder / f"{token}.rows.json",
+           {"headers": sheet.headers, "header_row": sheet.header_row,
+            "rows": [[n, [_encode(v) for v in values]] for n, values in sheet.rows]})
+    _write(folder / f"{token}.json", meta)
     return token
 
 
-def load(token: str, *, user_id: int, kind: str) -> tuple[bytes, dict[str, Any]] | None:
+def load(token: str, *, user_id: int, kind: str) -> tuple[Sheet, dict[str, Any]] | None:
     """The upload named by ``token`` if it exists and belongs to this user and kind."""
     if not _TOKEN.match(token or ""):
         return None
     folder = _folder()
-    data_path, meta_path = folder / f"{token}.bin", folder / f"{token}.json"
-    if not data_path.exists() or not meta_path.exists():
+    rows_path, meta_path = folder / f"{token}.rows.json", folder / f"{token}.json"
+    if not rows_path.exists() or not meta_path.exists():
         return None
-    meta = json.loads(meta_path.read_text())
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("user_id") != user_id or meta.get("kind") != kind:
         return None
-    return data_path.read_bytes(), meta
+    stored = json.loads(rows_path.read_text(encoding="utf-8"))
+    sheet = Sheet(headers=stored["headers"], header_row=stored["header_row"],
+                  rows=[(n, [_decode(v) for v in values]) for n, values in stored["rows"]])
+    return sheet, meta
 
 
 def update(token: str, meta: dict[str, Any]) -> None:
     """Replace the stored meta (e.g. a fresh preview after a failed confirm)."""
     if _TOKEN.match(token):
-        path = _folder() / f"{token}.json"
-        path.write_text(json.dumps(meta, ensure_ascii=False, default=str))
+        _write(_folder() / f"{token}.json", meta)
 
 
 def discard(token: str) -> None:
+    """Remove the upload (after it was saved)."""
     if _TOKEN.match(token or ""):
-        for suffix in (".bin", ".json"):
+        for suffix in SUFFIXES:
             (_folder() / f"{token}{suffix}").unlink(missing_ok=True)

@@ -1,27 +1,34 @@
-"""Reading and writing 清单 sheets: .xlsx (openpyxl), old .xls (xlrd) and .csv.
+"""Reading 清单 sheets: .xlsx (openpyxl), old .xls (xlrd) and .csv.
 
 Only values are read: formula cells give their cached results, macros are never run. The
 format is decided by the file's content (a PDF renamed .xlsx is refused), with the limits of
 ``../shared/spec/lists.md``: 5 MB, 10,000 data rows, and a zip-bomb guard on .xlsx members.
+
+Reading works to a budget, so a small hostile file cannot cost gigabytes or minutes: rows
+stream in (:mod:`.xlsx_rows` for .xlsx) and are counted as they come, only the header's columns are
+kept, blank rows are dropped, merged ranges are clipped to the table, and a file that makes
+more than ``MAX_CELLS`` rows and cells (blank ones included) is refused. Sheets are written by
+:mod:`.writer`.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from ..errors import DomainError
 from ..reference.regions import normalise_text
+from . import xlsx_rows
+from .writer import CSV_QUOTE
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -29,8 +36,15 @@ MAX_ROWS = 10_000
 MAX_UNZIPPED = 150 * 1024 * 1024
 MAX_RATIO = 200  # members compressed more than this are not real spreadsheets
 HEADER_SCAN_ROWS = 5  # a title row above the headers is tolerated
+MAX_COLUMNS = 100  # header cells further right are ignored (the lists have 12 columns)
+#: Rows and cells (blank ones too) read before a file is refused: a full list of 10,000 rows
+#: and 12 columns is 10,001 rows and 120,012 cells.
+MAX_SCANNED_ROWS = 3 * MAX_ROWS
+MAX_CELLS = 400_000
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
+_DAMAGED_XLSX = ("无法读取该 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx "
+                 "后再上传。")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -60,18 +74,17 @@ def read_sheet(data: bytes, filename: str,
     if len(data) > MAX_BYTES:
         raise SheetError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），请控制在 5 MB 以内。")
     name = (filename or "").lower()
+    known = {_key(h) for h in known_headers}
     if data.startswith(_ZIP_MAGIC):
-        rows = _xlsx_rows(data)
-    elif data.startswith(_OLE_MAGIC):
-        rows = _xls_rows(data)
-    elif name.endswith(".csv"):
-        rows = _csv_rows(data)
-    elif name.endswith((".xlsx", ".xls")):
+        return _read_xlsx(data, known)
+    if data.startswith(_OLE_MAGIC):
+        return _read_xls(data, known)
+    if name.endswith(".csv"):
+        return _read_csv(data, known)
+    if name.endswith((".xlsx", ".xls")):
         raise SheetError("文件不是有效的 Excel 文件（内容与扩展名不符，可能已损坏或是其他格式"
                          "改名而来）。请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")
-    else:
-        raise SheetError("只支持 .xlsx、.xls 和 .csv 文件。")
-    return _to_sheet(rows, {_key(h) for h in known_headers})
+    raise SheetError("只支持 .xlsx、.xls 和 .csv 文件。")
 
 
 def _key(text: Any) -> str:
@@ -84,26 +97,66 @@ def header_key(text: Any) -> str:
     return _key(text)
 
 
-def _to_sheet(rows: Iterator[tuple[int, list[Any]]], known: set[str]) -> Sheet:
-    filled = [(n, v) for n, v in rows if any(x not in (None, "") for x in v)]
-    if not filled:
-        raise SheetError("文件中没有数据（第一个工作表是空的）。")
-    start = 0
-    for i, (_, values) in enumerate(filled[:HEADER_SCAN_ROWS]):
-        if any(_key(v) in known for v in values):
-            start = i
+def _to_sheet(rows: Iterator[tuple[int, dict[int, Any]]], known: set[str]) -> Sheet:
+    """Build the Sheet while the rows stream in: the header is the first of the first five
+    non-empty rows with a known header (else the first); only the header's columns are kept;
+    the row limit stops the reading."""
+    head: list[tuple[int, dict[int, Any]]] = []
+    for number, cells in rows:
+        if not cells:
+            continue
+        head.append((number, cells))
+        if any(_key(v) in known for v in cells.values()) or len(head) == HEADER_SCAN_ROWS:
             break
-    header_row, header_values = filled[start]
-    width = max((i + 1 for i, v in enumerate(header_values) if v not in (None, "")), default=0)
-    sheet = Sheet(headers=[_text(v) for v in header_values[:width]], header_row=header_row)
-    for number, values in filled[start + 1:]:
-        values = [_cell(v) for v in values[:width]]
-        if not any(v not in (None, "") for v in values):
+    if not head:
+        raise SheetError("文件中没有数据（第一个工作表是空的）。")
+    start = next((i for i, (_, cells) in enumerate(head)
+                  if any(_key(v) in known for v in cells.values())), 0)
+    header_row, header_cells = head[start]
+    width = max((c + 1 for c in header_cells if c < MAX_COLUMNS), default=0)
+    sheet = Sheet(headers=[_text(header_cells.get(c)) for c in range(width)],
+                  header_row=header_row)
+    for number, cells in itertools.chain(head[start + 1:], rows):
+        if not cells:
+            continue
+        values = [None] * width
+        for column, value in cells.items():
+            if column < width:
+                values[column] = _cell(value)
+        if all(v is None for v in values):
             continue
         if len(sheet.rows) >= MAX_ROWS:
             raise SheetError(f"数据超过 {MAX_ROWS:,} 行，请拆分为多个文件分批导入。")
-        sheet.rows.append((number, values + [None] * (width - len(values))))
+        sheet.rows.append((number, values))
+    sheet.rows.sort(key=lambda row: row[0])
     return sheet
+
+
+def _fill_merged(sheet: Sheet, ranges: Iterable[tuple[int, int, int, int]]) -> None:
+    """A value in merged cells belongs to every data row the range spans (its first column).
+
+    Ranges are clipped to the table: only columns under a header and rows that hold data are
+    touched, and the work is bounded by the table's size (overlapping ranges are refused).
+    """
+    width = len(sheet.headers)
+    numbers = [number for number, _ in sheet.rows]
+    budget = len(numbers) * max(width, 1)
+    for min_col, min_row, _max_col, max_row in ranges:
+        if min_col > width or min_row <= sheet.header_row or min_row >= max_row:
+            continue
+        first = bisect.bisect_left(numbers, min_row)
+        if first == len(numbers) or numbers[first] != min_row:
+            continue  # the top cell is on a blank row: nothing to spread
+        value = sheet.rows[first][1][min_col - 1]
+        last = bisect.bisect_right(numbers, max_row)
+        budget -= last - first
+        if budget < 0:
+            raise SheetError("文件中的合并单元格过多或相互重叠，请取消合并后再上传。")
+        if value is None:
+            continue
+        for _, values in sheet.rows[first + 1:last]:
+            if values[min_col - 1] is None:
+                values[min_col - 1] = value
 
 
 def _text(value: Any) -> str:
@@ -111,18 +164,40 @@ def _text(value: Any) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """Integral floats become ints (phones, counts); float noise from formulas is rounded."""
+    """Integral floats become ints (phones, counts); float noise from formulas is rounded;
+    the ``'`` our CSV writer puts before formula-like text is removed again."""
     if isinstance(value, float):
         return int(value) if value.is_integer() else round(value, 9)
     if isinstance(value, str):
         value = value.strip()
+        if value[:1] == CSV_QUOTE and value[1:2] and value[1] in "=+-@":
+            value = value[1:]
         return value or None
     return value
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
+class _Budget:
+    """Counts the rows and cells read from the file, blank ones included; refuses a file that
+    makes more than MAX_SCANNED_ROWS rows or MAX_CELLS cells."""
 
+    def __init__(self) -> None:
+        self.rows = self.cells = 0
+
+    def spend(self, rows: int, cells: int) -> None:
+        self.rows += rows
+        self.cells += cells
+        if self.rows > MAX_SCANNED_ROWS or self.cells > MAX_CELLS:
+            raise SheetError(
+                f"文件中的行或单元格过多（含空行、空单元格，超过 {MAX_SCANNED_ROWS:,} 行或 "
+                f"{MAX_CELLS:,} 个单元格）。请删除表格下方和右侧多余的空行、空列，"
+                "或拆分为多个文件后再上传。")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_xlsx(data: bytes, known: set[str]) -> Sheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -136,88 +211,58 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise SheetError("文件解压后过大，疑似压缩炸弹，已拒绝。")
     if "xl/workbook.xml" not in archive.namelist():
         raise SheetError("文件不是有效的 .xlsx 文件（缺少工作簿内容）。")
+    budget, merged, reader = _Budget(), [], None
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
-                                 keep_vba=False, keep_links=False)
-        sheet = workbook.worksheets[0]
-        source = sheet._get_source()
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
-                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                 timedelta_formats=workbook._timedelta_formats)
-        grid: dict[int, list[Any]] = {}
-        for number, cells in parser.parse():
-            values: list[Any] = []
-            for cell in cells:
-                column = cell["column"]
-                values.extend([None] * (column - 1 - len(values)))
-                values.append(cell["value"])
-            grid[number] = values
-        source.close()
-        merged = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-        workbook.close()
+        reader, source = xlsx_rows.open_first_sheet(data)
+        sheet = _to_sheet(xlsx_rows.rows(source, reader, budget.spend, merged), known)
     except SheetError:
         raise
-    except Exception:  # openpyxl raises many kinds on damaged files
-        raise SheetError("无法读取该 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中打开并"
-                         "另存为 .xlsx 后再上传。") from None
-    _fill_merged(grid, merged)
-    return iter(sorted(grid.items()))
+    except Exception:  # openpyxl and lxml raise many kinds on damaged files
+        raise SheetError(_DAMAGED_XLSX) from None
+    finally:
+        if reader is not None:
+            reader.archive.close()
+    budget.spend(0, len(merged))
+    ranges = []
+    for ref in merged:
+        with contextlib.suppress(ValueError, TypeError):
+            ranges.append(range_boundaries(ref))
+    _fill_merged(sheet, ranges)
+    return sheet
 
 
-def _fill_merged(grid: dict[int, list[Any]], refs: list[str]) -> None:
-    """A value in merged cells belongs to every row the range spans (its first column)."""
-    for ref in refs:
-        try:
-            min_col, min_row, _max_col, max_row = range_boundaries(ref)
-        except ValueError:
-            continue
-        top = grid.get(min_row, [])
-        value = top[min_col - 1] if len(top) >= min_col else None
-        for number in range(min_row + 1, min(max_row, min_row + MAX_ROWS + 10) + 1):
-            row = grid.setdefault(number, [])
-            row.extend([None] * (min_col - len(row)))
-            if row[min_col - 1] in (None, ""):
-                row[min_col - 1] = value
-
-
-def _xls_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _read_xls(data: bytes, known: set[str]) -> Sheet:
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-        sheet = book.sheet_by_index(0)
+        ws = book.sheet_by_index(0)
     except Exception:  # xlrd raises XLRDError, struct errors, ... on damaged files
         raise SheetError("无法读取该 .xls 文件，文件可能已损坏或加密。请另存为 .xlsx 后再上传。"
                          ) from None
-    if sheet.nrows > MAX_ROWS + HEADER_SCAN_ROWS + 1:
-        raise SheetError(f"数据超过 {MAX_ROWS:,} 行，请拆分为多个文件分批导入。")
-    grid: dict[int, list[Any]] = {}
-    for r in range(sheet.nrows):
-        values = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                try:
-                    values.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-                except (ValueError, OverflowError):
-                    values.append(cell.value)
-            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                values.append(None)
-            else:
-                values.append(cell.value)
-        grid[r + 1] = values
-    refs = [f"{_col(c0 + 1)}{r0 + 1}:{_col(c1)}{r1}" for r0, r1, c0, c1 in sheet.merged_cells]
-    _fill_merged(grid, refs)
-    return iter(sorted(grid.items()))
+    budget = _Budget()
+
+    def rows() -> Iterator[tuple[int, dict[int, Any]]]:
+        for r in range(ws.nrows):
+            types, values = ws.row_types(r), ws.row_values(r)
+            budget.spend(1, len(values))
+            cells: dict[int, Any] = {}
+            for c, (ctype, value) in enumerate(zip(types, values, strict=False)):
+                if ctype == xlrd.XL_CELL_DATE:
+                    with contextlib.suppress(ValueError, OverflowError):
+                        value = xlrd.xldate_as_datetime(value, book.datemode)
+                elif ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) or _blank(value):
+                    continue
+                cells[c] = value
+            yield r + 1, cells
+
+    sheet = _to_sheet(rows(), known)
+    budget.spend(0, len(ws.merged_cells))
+    _fill_merged(sheet, ((c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in ws.merged_cells))
+    return sheet
 
 
-def _col(number: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(number)
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _read_csv(data: bytes, known: set[str]) -> Sheet:
     if b"\x00" in data[:4096]:
         raise SheetError("文件不是文本格式的 .csv 文件。")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -228,46 +273,15 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise SheetError("无法识别 .csv 文件的编码，请使用 UTF-8 或 GB18030（GBK）。")
-    try:
+    budget = _Budget()
+
+    def rows() -> Iterator[tuple[int, dict[int, Any]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
-        return iter([(i, list(row)) for i, row in enumerate(reader, start=1)])
-    except csv.Error:
-        raise SheetError("无法解析该 .csv 文件，请检查引号和分隔符。") from None
+        try:
+            for number, row in enumerate(reader, start=1):
+                budget.spend(1, len(row))
+                yield number, {c: v for c, v in enumerate(row) if v and not v.isspace()}
+        except csv.Error:
+            raise SheetError("无法解析该 .csv 文件，请检查引号和分隔符。") from None
 
-
-def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]],
-               *, text_columns: Iterable[str] = ()) -> bytes:
-    """Write ``[(title, headers, rows), ...]`` as .xlsx bytes (write-only, streaming).
-
-    Dates get a yyyy-mm-dd format; columns named in ``text_columns`` are stored as text so
-    Excel keeps phone numbers and codes as typed.
-    """
-    workbook = Workbook(write_only=True)
-    text_set = set(text_columns)
-    for title, headers, rows in sheets:
-        ws = workbook.create_sheet(title)
-        ws.append(headers)
-        text_idx = {i for i, h in enumerate(headers) if h in text_set}
-        for row in rows:
-            ws.append([_out(ws, v, i in text_idx) for i, v in enumerate(row)])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _out(ws: Any, value: Any, as_text: bool) -> Any:
-    if value is None:
-        return None
-    if as_text:
-        value = str(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # text that looks like a formula stays text
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return value
+    return _to_sheet(rows(), known)
