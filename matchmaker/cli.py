@@ -8,7 +8,6 @@ from flask.cli import AppGroup
 
 from . import unit_of_work
 from .cli_accounts import orgs_status, users_deactivate, users_reactivate
-from .extensions import db
 from .models.organisations import LEGAL_FORMS
 from .ops import backup, demo
 from .services.accounts import identity
@@ -205,20 +204,22 @@ def import_command(kind, file, org_name, draft) -> None:
         raise click.ClickException("文件过大，请控制在 5 MB 以内。")
     try:
         sheet = workbooks.read_sheet(path.read_bytes(), path.name, imports.HEADERS[kind])
-        plan = imports.check(kind, sheet, org=org, draft=draft)
-        if not plan.ok:
-            imports.record_rejected(plan, by=None, filename=path.name)
-            db.session.commit()
-            for message in plan.file_errors:
-                click.echo(message, err=True)
-            for error in plan.errors:
-                click.echo(f"第 {error.row} 行 [{error.column}] {error.message}", err=True)
-            raise click.ClickException(
-                f"共 {len(plan.file_errors) + len(plan.errors)} 处错误，未导入任何数据。")
-        counts = imports.save(plan, by=None, filename=path.name)
     except DomainError as exc:
         _fail(exc)
-    db.session.commit()
+
+    def save():
+        plan = imports.check(kind, sheet, org=org, draft=draft)
+        return plan, imports.save(plan, by=None, filename=path.name) if plan.ok else None
+
+    plan, counts = _run(save)
+    if counts is None:
+        _run(lambda: imports.record_rejected(plan, by=None, filename=path.name))
+        for message in plan.file_errors:
+            click.echo(message, err=True)
+        for error in plan.errors:
+            click.echo(f"第 {error.row} 行 [{error.column}] {error.message}", err=True)
+        raise click.ClickException(
+            f"共 {len(plan.file_errors) + len(plan.errors)} 处错误，未导入任何数据。")
     if plan.ignored:
         click.echo(f"已忽略的列：{'、'.join(plan.ignored)}")
     click.echo(f"导入完成（{'草稿' if draft else '已发布'}）：{imports.summary(counts)}。")

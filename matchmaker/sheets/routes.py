@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from .. import unit_of_work
 from ..permissions import can_import_list, is_staff
 from ..services.errors import DomainError
 from ..services.lists.browse import Filters
@@ -99,16 +99,15 @@ def upload(kind: str):
             sheet = workbooks.read_sheet(data, meta["filename"], imports.HEADERS[kind])
             plan = _check(kind, sheet, meta)
         except DomainError as exc:
-            audit.record(f"{kind[:-1]}.import", user=current_user, ip=client_ip(),
-                         result="failure", changes={"file": meta["filename"],
-                                                    "error": exc.message})
-            db.session.commit()
-            form.file.errors = [exc.message]
+            message = exc.message
+            unit_of_work.run(lambda: audit.record(
+                f"{kind[:-1]}.import", user=current_user, ip=client_ip(), result="failure",
+                changes={"file": meta["filename"], "error": message}))
+            form.file.errors = [message]
         else:
             if not plan.ok:
-                imports.record_rejected(plan, by=current_user, ip=client_ip(),
-                                        filename=meta["filename"])
-            db.session.commit()
+                unit_of_work.run(lambda: imports.record_rejected(
+                    plan, by=current_user, ip=client_ip(), filename=meta["filename"]))
             token = uploads.store(sheet, meta | {"preview": _preview(plan)})
             return redirect(url_for(".preview", kind=kind, token=token))
     status = 422 if form.errors else 200
@@ -143,21 +142,23 @@ def confirm(kind: str, token: str):
     if not form.validate_on_submit():
         abort(400)
     sheet, meta = _load(kind, token)
-    try:
+    def save():
         plan = _check(kind, sheet, meta)
         counts = imports.save(plan, by=current_user, ip=client_ip(),
                               filename=meta["filename"]) if plan.ok else None
+        return plan, counts
+
+    try:
+        plan, counts = unit_of_work.run(save)
     except DomainError as exc:
-        db.session.rollback()
         flash(f"{exc.message} 未保存任何数据。", "danger")
         return redirect(url_for(".preview", kind=kind, token=token))
     if counts is None:
-        imports.record_rejected(plan, by=current_user, ip=client_ip(), filename=meta["filename"])
-        db.session.commit()
+        unit_of_work.run(lambda: imports.record_rejected(
+            plan, by=current_user, ip=client_ip(), filename=meta["filename"]))
         uploads.update(token, meta | {"preview": _preview(plan)})
         flash("重新检查时发现错误（数据可能已有变化），未保存任何数据。", "danger")
         return redirect(url_for(".preview", kind=kind, token=token))
-    db.session.commit()
     uploads.discard(token)
     flash(f"导入完成：{imports.summary(counts)}。", "success")
     return redirect(url_for(f"{kind}.index"))
@@ -184,7 +185,6 @@ def template(kind: str):
 @bp.get(f"/export/{KIND}.xlsx")
 @login_required
 def export(kind: str):
-    data = exports.export_list(kind, current_user, Filters.from_args(request.args),
-                               ip=client_ip())
-    db.session.commit()
+    data = unit_of_work.run(lambda: exports.export_list(
+        kind, current_user, Filters.from_args(request.args), ip=client_ip()))
     return _xlsx(data, f"{imports.LABELS[kind]}清单.xlsx")
