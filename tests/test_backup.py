@@ -27,6 +27,10 @@ def _snapshot() -> dict:
     }
 
 
+def _last_action() -> str:
+    return db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id.desc())).first()
+
+
 def _fill():
     org = factories.make_org(name="备份测试基金会", kind="social_org", uscc="53100000500019795A")
     factories.make_user("supporter", org=org, email="backup@example.cn")
@@ -44,7 +48,9 @@ def _round_trip(app, tmp_path):
         result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     assert target.stat().st_size > 0
+    assert target.stat().st_mode & 0o077 == 0  # readable by its owner only
     with app.app_context():
+        assert _last_action() == "database.backup"
         db.session.execute(text("DELETE FROM users"))
         db.session.execute(text("UPDATE organisations SET status = 'suspended'"))
         db.session.commit()
@@ -53,7 +59,10 @@ def _round_trip(app, tmp_path):
         result = runner.invoke(args=["restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert _snapshot() == before
+        assert _last_action() == "database.restore"  # the restored log says so
+        after = _snapshot()
+        assert after["audit"] == before["audit"] + 1
+        assert {**after, "audit": before["audit"]} == before
         assert db.session.scalar(select(func.count()).select_from(text("needs"))) == 1
 
 
@@ -99,3 +108,10 @@ def test_restore_refuses_missing_or_bad_file(tmp_path):
         result = app.test_cli_runner().invoke(args=["restore", "--yes", str(bad)])
         db.engine.dispose()
     assert result.exit_code != 0 and "不是有效的 SQLite 备份" in result.output
+
+
+def test_the_database_password_never_reaches_the_command_line():
+    dbname, env = backup._libpq("postgresql+psycopg://app:s3cret@db.example/matchmaker")
+    assert "s3cret" not in dbname
+    assert dbname == "postgresql://app@db.example/matchmaker"
+    assert env["PGPASSWORD"] == "s3cret"

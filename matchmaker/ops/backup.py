@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore with argument lists, no shell
@@ -23,9 +24,15 @@ def _sqlite_path(url: str) -> str:
     return database
 
 
-def _libpq_url(url: str) -> str:
-    """The SQLAlchemy URL as libpq understands it (no +driver)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The SQLAlchemy URL as libpq understands it (no +driver, no password), and the
+    environment carrying the password: never on a command line other users can read."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    plain = parsed.set(drivername="postgresql")._replace(password=None)
+    return plain.render_as_string(hide_password=False), env
 
 
 def _tool(name: str) -> str:
@@ -35,8 +42,9 @@ def _tool(name: str) -> str:
     return path
 
 
-def _run(args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+def _run(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(args, capture_output=True, text=True, check=False,  # noqa: S603
+                          env=env)
     if done.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} 失败：{done.stderr.strip()[:500]}")
 
@@ -45,6 +53,8 @@ def backup(url: str, target: Path) -> Path:
     """Write a consistent copy of the database at ``url`` to ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.touch(mode=0o600)  # a copy of everyone's contact data: its owner reads it only
+    target.chmod(0o600)
     if url.startswith("sqlite"):
         source = sqlite3.connect(_sqlite_path(url))
         dest = sqlite3.connect(target)
@@ -55,8 +65,9 @@ def backup(url: str, target: Path) -> Path:
             dest.close()
             source.close()
     elif url.startswith("postgresql"):
+        dbname, env = _libpq(url)
         _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target),
-              "--dbname", _libpq_url(url)])
+              "--dbname", dbname], env)
     else:
         raise BackupError("只支持 SQLite 和 PostgreSQL 数据库。")
     return target
@@ -83,7 +94,8 @@ def restore(url: str, source: Path) -> None:
             dest.close()
             src.close()
     elif url.startswith("postgresql"):
+        dbname, env = _libpq(url)
         _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--dbname", _libpq_url(url), str(source)])
+              "--dbname", dbname, str(source)], env)
     else:
         raise BackupError("只支持 SQLite 和 PostgreSQL 数据库。")

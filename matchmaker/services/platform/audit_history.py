@@ -18,6 +18,19 @@ ACTION_LABELS = {
     "blacklist.import": "导入非法社会组织名单", "audit.export": "导出审计日志",
     "reauth.failure": "操作确认密码错误", "login.success": "登录成功",
     "login.failure": "登录失败", "permission.denied": "无权访问",
+    "login.throttled": "登录受限（尝试过多）", "logout": "退出登录",
+    "user.create": "创建用户", "user.deactivate": "停用用户", "user.reactivate": "恢复用户",
+    "user.lock": "账户锁定", "user.unlock": "账户解锁", "user.password_change": "修改密码",
+    "user.password_reset": "重置密码", "user.sessions_end": "结束用户会话",
+    "user.tokens_revoke": "吊销用户令牌", "token.create": "创建访问令牌",
+    "token.revoke": "吊销访问令牌", "pairing.update": "修改对口支援关系",
+    "region.update": "修改地区", "scoring.learn": "学习评分权重",
+    "scoring.revert": "恢复默认评分权重", "database.backup": "备份数据库",
+    "database.restore": "恢复数据库", "need.create": "录入需求", "need.update": "修改需求",
+    "need.status": "变更需求状态", "need.delete": "删除需求草稿", "need.import": "导入需求清单",
+    "need.export": "导出需求清单", "offer.create": "录入供给", "offer.update": "修改供给",
+    "offer.status": "变更供给状态", "offer.delete": "删除供给草稿",
+    "offer.import": "导入供给清单", "offer.export": "导出供给清单",
 }
 
 
