@@ -6,7 +6,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import unit_of_work
 from ..permissions import authorise, requires
@@ -61,16 +61,17 @@ def gap_map():
 
 
 @bp.get("/table/<name>.<fmt>")
-@login_required
+@requires("browse")
 def table(name: str, fmt: str):
     authorise("view_honours" if name == "honours" else "view_dashboard")
     tbl = downloads.table(name, Scope.from_args(request.args),
                         honours.valid_year(request.args.get("year")))
     if tbl is None or fmt not in ("csv", "xlsx"):
         abort(404)
-    if fmt == "csv":
-        return _download(downloads.table_csv(tbl), "text/csv; charset=utf-8", f"{tbl[0]}.csv")
-    return _download(downloads.table_xlsx(tbl), XLSX, f"{tbl[0]}.xlsx")
+    data = unit_of_work.run(
+        lambda: downloads.table_file(tbl, fmt, user=current_user, ip=client_ip()))
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    return _download(data, mimetype, f"{tbl[0]}.{fmt}")
 
 
 @bp.get("/report.xlsx")

@@ -94,3 +94,15 @@ def test_recipient_sees_honours_but_not_the_dashboard(client, login_as, ctx):
     assert client.get("/dashboard/").status_code == 403
     html = _text(client.get("/dashboard/honours"))
     assert "上海市民政局" in html and "缺口分析" not in html
+
+
+def test_table_downloads_are_audited(client, data):
+    from sqlalchemy import select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import AuditEvent
+
+    assert client.get("/dashboard/table/honours.xlsx").status_code == 200
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "dashboard.export"
+    assert event.changes["format"] == "xlsx" and event.changes["table"]

@@ -110,6 +110,14 @@ def table_csv(tbl: Table) -> bytes:
     return writer.csv_bytes([tbl[1], *tbl[2]])
 
 
+def table_file(tbl: Table, fmt: str, *, user: User, ip: str | None = None) -> bytes:
+    """One dashboard table as ``csv`` or ``xlsx``; the download is an audit event (who
+    exported what and when)."""
+    audit.record("dashboard.export", user=user, ip=ip,
+                 changes={"format": fmt, "table": tbl[0]})
+    return table_csv(tbl) if fmt == "csv" else table_xlsx(tbl)
+
+
 def workbook(scope: Scope, *, user: User, ip: str | None = None) -> bytes:
     """The 报表: overview, gaps, matches and contributors for ``scope`` as one .xlsx."""
     overview: list[list[Any]] = []
