@@ -18,7 +18,7 @@ from ..permissions import (
 )
 from ..services.accounts import registration
 from ..services.errors import DomainError
-from ..services.organisations import screening, vetting
+from ..services.organisations import blacklist, screening, vetting
 from ..services.platform import audit_history, audit_search
 from ..web import client_ip, commit_sensitive_action
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
@@ -77,6 +77,7 @@ def detail(org_id: int):
         form=StatusForm(status="verified" if org.status != "verified" else "suspended"),
         reauth=needs_reauthentication(current_user),
         open_matches=vetting.open_matches(org), hits=screening.hits_for(org) if staff else [],
+        list_size=blacklist.entry_count() if staff else 0,
         history=audit_history.for_entity(org) if staff else [],
         format_changes=audit_search.format_changes)
 

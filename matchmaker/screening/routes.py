@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from .. import unit_of_work
@@ -23,7 +34,16 @@ bp = Blueprint("screening", __name__, url_prefix="/screening")
 def queue():
     page = db.paginate(screening.open_hits_query(), per_page=20, error_out=False)
     return render_template("screening/queue.html", page=page, form=DecisionForm(),
-                           reauth=needs_reauthentication(current_user))
+                           reauth=needs_reauthentication(current_user),
+                           list_size=blacklist.entry_count())
+
+
+@bp.get("/lists/template.xlsx")
+@requires("review_screening")
+def list_template():
+    return send_file(BytesIO(blacklist.template()), as_attachment=True,
+                     download_name="非法社会组织名单模板.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.post("/hits/<int:hit_id>")

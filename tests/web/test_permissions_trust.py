@@ -31,6 +31,7 @@ ROUTES = [
     ("screening.queue", "GET", "/screening", STAFF, None, False),
     ("screening.decide", "POST", lambda o: f"/screening/hits/{o['hit']}", STAFF,
      {"decision": "clear", "note": "同名不同单位"}, False),
+    ("screening.list_template", "GET", "/screening/lists/template.xlsx", STAFF, None, False),
     ("screening.lists", "GET", "/screening/lists?q=x&type=banned", ADMIN, None, False),
     ("screening.lists", "POST", "/screening/lists", ADMIN, {}, False),
     ("audit.index", "GET", "/audit?action=login&from=2020-01-01&to=bad", STAFF, None, False),

@@ -97,3 +97,19 @@ def test_flask_screen_command(app, ctx):
     assert result.exit_code == 0 and "新发现线索" in result.output
     assert db.session.scalar(select(ScreeningHit.kind).where(ScreeningHit.kind == "similar")) \
         or db.session.scalar(select(ScreeningHit.kind).where(ScreeningHit.kind == "exact"))
+
+
+def test_without_an_imported_list_the_pages_say_nothing_was_screened(client, login_as, users):
+    login_as("coordinator")
+    html = client.get("/screening").get_data(as_text=True)
+    assert "没有进行任何筛查" in html and "没有待复核的筛查线索" not in html
+    org_page = client.get(f"/orgs/{users['supporter'].organisation_id}").get_data(as_text=True)
+    assert "尚未导入非法社会组织名单，未进行筛查" in org_page
+    assert "未发现相符或近似的记录" not in org_page
+    template = client.get("/screening/lists/template.xlsx")
+    assert template.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    headers = [c.value for c in load_workbook(BytesIO(template.data)).active[1]]
+    assert headers[:2] == ["名称", "名单类型"]

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import BlacklistEntry, User
 from ...models.blacklist import LIST_TYPES
 from ..platform import audit
-from ..sheets import workbooks
+from ..sheets import workbooks, writer
 from . import namematch, screening, uscc
 
 #: Column → accepted header texts (Chinese first; English accepted for CSV exports).
@@ -137,6 +137,18 @@ def save(plan: ListImport, *, by: User | None, filename: str = "",
         "skipped": [None, len(plan.entries) - len(added) + plan.duplicates]})
     hits = screening.screen_all(added) if added else 0
     return len(added), len(plan.entries) - len(added), hits
+
+
+def entry_count() -> int:
+    """How many list entries are imported (0: nothing has been screened at all)."""
+    return db.session.scalar(select(func.count(BlacklistEntry.id))) or 0
+
+
+def template() -> bytes:
+    """A blank list sheet with the columns the importer reads, and one example row."""
+    example = ["（示例）某某发展促进会", "涉嫌非法社会组织", "第一批", "民政部",
+               "2026-01-15", "https://www.mca.gov.cn/", ""]
+    return writer.xlsx([("非法社会组织名单", HEADERS, [example])])
 
 
 def entries_query(q: str = "", list_type: str | None = None):
