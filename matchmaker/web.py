@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, request, session, url_for
@@ -12,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import permissions, unit_of_work
 from .models.users import ROLES
 from .permissions import can, is_staff, needs_reauthentication
+from .services import money
 from .services.accounts import identity
 from .services.errors import DomainError
 from .services.platform import notifications
@@ -76,14 +76,6 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def format_wan(yuan: int | None) -> str:
-    """Integer yuan shown as 万元 with up to 4 decimals, e.g. 125000 -> '12.5'."""
-    if yuan is None:
-        return ""
-    value = (Decimal(yuan) / 10000).quantize(Decimal("0.0001")).normalize()
-    return f"{value:,f}"
-
-
 def trust_proxies(app: Flask) -> None:
     """Behind ``TRUSTED_PROXY_COUNT`` reverse proxies, take the client address and scheme
     from their X-Forwarded-For/-Proto (else every user shares the proxy's address)."""
@@ -132,7 +124,7 @@ def register(app: Flask) -> None:
         return {"nav_items": items, "role_labels": ROLES, "unread_count": unread,
                 **permissions.template_helpers()}
 
-    app.add_template_filter(format_wan, "wan")
+    app.add_template_filter(money.wan_display, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
     app.add_template_filter(lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "", "datetime")
 

@@ -23,8 +23,9 @@ from ..permissions import (
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.lists import needs, offers, rules
 from ..services.lists.browse import Filters, browse
-from ..services.lists.rules import SectorIndex, wan_text
+from ..services.lists.rules import SectorIndex
 from ..services.matching import ranking
+from ..services.money import wan_text
 from ..services.reference.regions import RegionIndex
 from . import schemas, serialise
 from .core import body, int_arg, paginated, route

@@ -13,8 +13,9 @@ from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, requires
 from ..services.errors import DomainError, NotFound
-from ..services.lists.rules import parse_date, parse_wan
+from ..services.lists.rules import parse_date
 from ..services.matching import candidates, lifecycle, plans, ranking, visibility
+from ..services.money import parse_wan
 from ..services.platform import audit_history
 from ..web import client_ip
 from .forms import CompleteForm, ConfirmForm, NoteForm, RejectForm

@@ -4,20 +4,11 @@ from the CSV files without a database, through the same parsing the seeding uses
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 
 from matchmaker.scoring import PairingInfo, Reference, RegionInfo, SectorInfo
 from matchmaker.services.reference import seed as seeding
-
-
-class _CsvRegionIndex(seeding._RegionIndex):
-    """The seeding's name look-ups, built from parsed rows instead of database rows."""
-
-    def __init__(self, rows: list[dict]) -> None:
-        self.provinces = {r["name"]: r["code"] for r in rows if r["level"] == "province"}
-        self.children: dict[str, dict[str, str]] = {}
-        for r in rows:
-            if r["parent_code"]:
-                self.children.setdefault(r["parent_code"], {})[r["name"]] = r["code"]
+from matchmaker.services.reference.regions import RegionIndex
 
 
 @cache
@@ -27,7 +18,7 @@ def shipped_reference() -> Reference:
                for r in rows]
     sectors = [SectorInfo(r["code"], r["name"], r["parent_code"] or None)
                for r in seeding.read_csv(seeding.DATA_DIR / "sectors.csv")]
-    index = _CsvRegionIndex(rows)
+    index = RegionIndex([SimpleNamespace(**r) for r in rows])
     pairings, seen = [], set()
     for row in seeding.read_csv(seeding.DATA_DIR / "pairings.csv"):
         recipient = seeding.resolve_pairing(row, index)

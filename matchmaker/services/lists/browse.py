@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Select, exists, or_, select
 
 from ...models import Need, Offer, Region, Sector, User
 from ...models.offers import offer_regions
+from ..money import filter_wan
 from ..reference.regions import normalise_text
 
 SORTS = {
@@ -48,14 +48,6 @@ class Filters:
         )
 
 
-def _wan(text: str) -> int | None:
-    try:
-        value = Decimal(normalise_text(text))
-    except InvalidOperation:
-        return None
-    return int(value * 10000) if value.is_finite() and value >= 0 else None
-
-
 def visible(model, user: User):
     """Published and closed items for everyone; drafts only for their organisation."""
     return or_(model.status != "draft", model.organisation_id == user.organisation_id)
@@ -80,7 +72,7 @@ def browse(model, user: User, f: Filters) -> Select:
         stmt = stmt.where(model.status == f.status)
     if f.organisation_id:
         stmt = stmt.where(model.organisation_id == f.organisation_id)
-    low, high = _wan(f.min_wan), _wan(f.max_wan)
+    low, high = filter_wan(f.min_wan), filter_wan(f.max_wan)
     if low is not None:
         stmt = stmt.where(model.budget_yuan >= low)
     if high is not None:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ...models import Need, Organisation, User
+from ..money import parse_wan, wan_text
 from ..platform import audit
 from ..reference.regions import RegionIndex, normalise_text
 from .rules import (
@@ -17,9 +18,7 @@ from .rules import (
     check_common,
     create_item,
     parse_date,
-    parse_wan,
     record_update,
-    wan_text,
 )
 
 #: Raw input keys (forms use them as field names; imports map sheet headers to them).

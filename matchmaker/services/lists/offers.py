@@ -10,6 +10,7 @@ from typing import Any
 from ...extensions import db
 from ...models import Offer, Organisation, Region, Sector, User
 from ...models.regions import RECIPIENT_PROVINCES
+from ..money import parse_wan, wan_text
 from ..platform import audit
 from ..reference.regions import RegionIndex, normalise_text
 from .rules import (
@@ -20,9 +21,7 @@ from .rules import (
     check_common,
     create_item,
     parse_date,
-    parse_wan,
     record_update,
-    wan_text,
 )
 
 FIELDS = ("title", "sectors", "target_regions", "budget_wan", "start_date", "end_date",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,12 +14,12 @@ from ...models import Match, Organisation, Sector, User
 from ...models.base import utcnow
 from ...permissions import org_may_act
 from ..errors import Conflict, DomainError, Forbidden
+from ..money import wan_text
 from ..platform import audit
 from ..reference.regions import normalise_text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
-MAX_WAN = Decimal("1000000")  # 100 亿元: anything larger is a typing error
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 _SECTOR_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -30,31 +29,6 @@ Errors = dict[str, list[str]]
 
 def add_error(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def parse_wan(value: Any) -> int:
-    """'１２.５' / '1,200' / 12.5 万元 -> integer yuan. Raises ValueError with a Chinese text."""
-    text = normalise_text(value).replace(",", "").replace("万元", "").replace("万", "").strip()
-    if not text:
-        raise ValueError("金额必填。")
-    try:
-        wan = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"金额“{normalise_text(value)}”不是数字（单位：万元）。") from None
-    if not wan.is_finite():
-        raise ValueError("金额不是有效数字。")
-    if wan <= 0:
-        raise ValueError("金额必须大于 0。")
-    if wan > MAX_WAN:
-        raise ValueError("金额过大，请确认单位为万元。")
-    if wan != wan.quantize(Decimal("0.0001")):
-        raise ValueError("金额最多保留 4 位小数（精确到元）。")
-    return int(wan * 10000)
-
-
-def wan_text(yuan: int) -> str:
-    """125000 -> '12.5' (万元, exact, no thousands separators)."""
-    return format((Decimal(yuan) / 10000).normalize(), "f")
 
 
 def parse_date(value: Any) -> date | None:

@@ -22,7 +22,7 @@ from ...permissions import (
     match_side,
 )
 from ..errors import Conflict, DomainError, Forbidden, NotFound
-from ..lists.rules import wan_text
+from ..money import wan_text
 from ..platform import audit, notifications
 from . import ranking
 

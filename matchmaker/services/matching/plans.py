@@ -12,7 +12,7 @@ from ...extensions import db
 from ...models import Need, Offer, User
 from ...scoring.plan import allocate
 from ..errors import Conflict, DomainError
-from ..lists.rules import wan_text
+from ..money import wan_text
 from . import lifecycle, ranking
 
 MAX_SIDE = 500  # needs or offers in one plan: a coordinator reviews the table by hand

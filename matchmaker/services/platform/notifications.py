@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Match, Notification, User
 from ...models.base import utcnow
 from ...permissions import coordinators_clause, org_users_clause
-from ..lists.rules import wan_text
+from ..money import wan_text
 from . import mailer
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -26,10 +28,18 @@ class Resolved:
 class RegionIndex:
     """Name and code look-ups over the regions table, built once per request or import."""
 
-    def __init__(self) -> None:
-        self.regions = {r.code: r for r in db.session.scalars(select(Region))}
+    def __init__(self, regions: Iterable[Any] | None = None) -> None:
+        """Over the regions table, or over ``regions`` (objects with code, name, level,
+        parent_code and province_code: e.g. the parsed reference CSV)."""
+        if regions is None:
+            regions = db.session.scalars(select(Region))
+        self.regions = {r.code: r for r in regions}
+        self.provinces = {r.name: r.code for r in self.regions.values() if r.level == "province"}
+        self.children: dict[str, dict[str, str]] = {}
         self.by_name: dict[str, set[str]] = {}
         for region in self.regions.values():
+            if region.parent_code:
+                self.children.setdefault(region.parent_code, {})[region.name] = region.code
             if region.province_code not in RECIPIENT_PROVINCES:
                 continue
             for alias in self._aliases(region):
@@ -62,6 +72,15 @@ class RegionIndex:
             options = "、".join(f"{self.regions[c].name}（{c}）" for c in sorted(codes))
             return Resolved(None, f"地区名称“{value}”不唯一，请改填代码：{options}。")
         return Resolved(next(iter(codes)))
+
+    def child(self, parent: str, name: str) -> str | None:
+        """The code of ``parent``'s child called ``name`` ("第三师" finds "第三师(图木舒克市)")."""
+        names = self.children.get(parent, {})
+        if name in names:
+            return names[name]
+        short = _PARENS.sub("", name)
+        matches = [code for n, code in names.items() if _PARENS.sub("", n) == short]
+        return matches[0] if len(matches) == 1 else None
 
     def within(self, code: str, ancestor: str | None) -> bool:
         """Whether region ``code`` is ``ancestor`` or lies below it."""

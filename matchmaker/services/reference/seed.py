@@ -7,7 +7,6 @@ admins made (a pairing verified, a source added) survive a second run.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Pairing, Region, Sector
+from .regions import RegionIndex
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _LEVEL_ORDER = {"province": 0, "bingtuan": 1, "prefecture": 2, "division": 3, "county": 4}
@@ -80,27 +80,7 @@ def seed_sectors(path: Path | None = None) -> int:
     return count
 
 
-class _RegionIndex:
-    """Name look-ups over the seeded regions."""
-
-    def __init__(self) -> None:
-        regions = list(db.session.scalars(select(Region)))
-        self.provinces = {r.name: r.code for r in regions if r.level == "province"}
-        self.children: dict[str, dict[str, str]] = {}
-        for r in regions:
-            if r.parent_code:
-                self.children.setdefault(r.parent_code, {})[r.name] = r.code
-
-    def child(self, parent: str, name: str) -> str | None:
-        names = self.children.get(parent, {})
-        if name in names:
-            return names[name]
-        short = re.sub(r"[(（].*?[)）]", "", name)  # "第三师(图木舒克市)" -> "第三师"
-        matches = [code for n, code in names.items() if re.sub(r"[(（].*?[)）]", "", n) == short]
-        return matches[0] if len(matches) == 1 else None
-
-
-def resolve_pairing(row: dict[str, str], index: _RegionIndex) -> str | None:
+def resolve_pairing(row: dict[str, str], index: RegionIndex) -> str | None:
     """The recipient region code a pairings.csv row names, or None when it cannot say."""
     root = _RECIPIENT_ROOTS.get(row["recipient_region"])
     if root is None:
@@ -118,7 +98,7 @@ def resolve_pairing(row: dict[str, str], index: _RegionIndex) -> str | None:
 
 def seed_pairings(path: Path | None = None) -> tuple[int, list[str]]:
     """Insert missing pairings; return the count and the rows that could not be resolved."""
-    index = _RegionIndex()
+    index = RegionIndex()
     existing = {
         (p.supporter_name, p.recipient_region_code) for p in db.session.scalars(select(Pairing))
     }

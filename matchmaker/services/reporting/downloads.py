@@ -13,9 +13,9 @@ from sqlalchemy.orm import aliased
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Region, Sector, User
 from ...models.matches import MATCH_STATUSES
+from ..money import wan_number
 from ..platform import audit
 from ..sheets import writer
-from ..sheets.exports import _wan
 from . import dashboard, gaps, honours
 from .dashboard import PROVINCE_LABELS, Scope, prefecture_of
 
@@ -30,8 +30,9 @@ TABLES = {
 
 
 def _needs_table(dimension: str, scope: Scope) -> Table:
-    rows = [[r["label"], r["posted_n"], _wan(r["posted"]), r["committed_n"], _wan(r["committed"]),
-             r["delivered_n"], _wan(r["delivered"])] for r in dashboard.needs_by(dimension, scope)]
+    rows = [[r["label"], r["posted_n"], wan_number(r["posted"]), r["committed_n"],
+             wan_number(r["committed"]), r["delivered_n"], wan_number(r["delivered"])]
+            for r in dashboard.needs_by(dimension, scope)]
     return TABLES[dimension], [dashboard.DIMENSIONS[dimension], *NEED_HEADERS], rows
 
 
@@ -42,23 +43,23 @@ def table(name: str, scope: Scope, year: int | None = None) -> Table | None:
     if name == "offers":
         return TABLES[name], ["供给方", "供给（个）", "供给金额（万元）", "已承诺（万元）",
                               "剩余可用（万元）"], [
-            [r["label"], r["count"], _wan(r["budget"]), _wan(r["committed"]),
-             _wan(r["remaining"])] for r in dashboard.offers_by_kind(scope)]
+            [r["label"], r["count"], wan_number(r["budget"]), wan_number(r["committed"]),
+             wan_number(r["remaining"])] for r in dashboard.offers_by_kind(scope)]
     if name == "funnel":
         return TABLES[name], ["环节", "对接（个）", "中位用时（天）"], [
             [r["step"], r["count"], r["days"]] for r in dashboard.funnel(scope)]
     if name == "gaps":
         return TABLES[name], ["地州市／师", "领域", "需求（个）", "需求金额（万元）",
                               "已落实（万元）", "缺口（万元）"], [
-            [r["prefecture_name"], r["sector_name"], r["needs"], _wan(r["budget"]),
-             _wan(r["committed"]), _wan(r["gap"])] for r in gaps.gap_rows(scope)]
+            [r["prefecture_name"], r["sector_name"], r["needs"], wan_number(r["budget"]),
+             wan_number(r["committed"]), wan_number(r["gap"])] for r in gaps.gap_rows(scope)]
     if name == "silent":
         return TABLES[name], ["地区代码", "地区", "对口支援方"], [
             [r["code"], r["name"], r["partners"]] for r in gaps.silent_partner_regions(scope)]
     if name == "honours":
         return TABLES[name], ["名次", "单位", "统一社会信用代码", "完成项目（个）",
                               "实际到位（万元）", "受援地区（个）"], [
-            [r["rank"], r["name"], r["uscc"] or "", r["completed"], _wan(r["delivered"]),
+            [r["rank"], r["name"], r["uscc"] or "", r["completed"], wan_number(r["delivered"]),
              r["places"]] for r in honours.ranking(year)]
     return None
 
@@ -84,8 +85,8 @@ def _match_rows(scope: Scope, statuses=("confirmed", "accepted", "completed"), l
 
 def _matches_table(scope: Scope) -> Table:
     rows = [[m.id, title, rec, fund, sector, PROVINCE_LABELS.get(pcode, pname),
-             pref_name or "", rname, _wan(m.amount_yuan),
-             _wan(m.delivered_yuan) if m.delivered_yuan is not None else "",
+             pref_name or "", rname, wan_number(m.amount_yuan),
+             wan_number(m.delivered_yuan) if m.delivered_yuan is not None else "",
              MATCH_STATUSES.get(m.status, m.status), m.created_at.date(), m.completed_on]
             for m, title, rec, fund, sector, pcode, pname, _pc, pref_name, _rc, rname
             in _match_rows(scope)]

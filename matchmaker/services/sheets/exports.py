@@ -7,7 +7,6 @@ row's own organisation or a matched party (design.md §9).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,6 +18,7 @@ from ...models import LIVE_STATUSES, Match, Need, Offer, Organisation, Sector, U
 from ...models.matches import MATCH_STATUSES
 from ...permissions import can_see_contact
 from ..lists.browse import Filters, browse
+from ..money import wan_number
 from ..platform import audit
 from ..reference.regions import RegionIndex
 from .imports import EXAMPLE_MARK, HEADERS, LABELS, ORG_HEADER, Plan
@@ -39,11 +39,6 @@ def mask_phone(phone: str) -> str:
 def mask_name(name: str) -> str:
     """'次仁多吉' -> '次***'."""
     return name[:1] + "*" * (len(name) - 1) if name else ""
-
-
-def _wan(yuan: int) -> int | float:
-    value = Decimal(yuan) / 10000
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 class _RegionNames:
@@ -80,9 +75,9 @@ def _row(kind: str, item: Any, region_name, show_contact: bool) -> list[Any]:
               item.organisation.name]
     if kind == "needs":
         return [item.title, item.sector.name, region_name(item.region_code),
-                _wan(item.budget_yuan), item.beneficiaries, *common]
+                wan_number(item.budget_yuan), item.beneficiaries, *common]
     return [item.title, "、".join(s.name for s in item.sectors),
-            _wan(item.budget_yuan),
+            wan_number(item.budget_yuan),
             "、".join(region_name(r.code) for r in item.target_regions), *common]
 
 
@@ -119,7 +114,7 @@ def _match_rows(kind: str, ids: list[int]) -> list[list[Any]]:
                          joinedload(Match.offer).joinedload(Offer.organisation))
                 .order_by(Match.id))
         out += [[m.need.title, m.need.organisation.name, m.offer.title,
-                 m.offer.organisation.name, _wan(m.amount_yuan),
+                 m.offer.organisation.name, wan_number(m.amount_yuan),
                  MATCH_STATUSES.get(m.status, m.status),
                  round(m.score, 3) if m.score is not None else None]
                 for m in db.session.scalars(stmt)]

@@ -20,7 +20,8 @@ from ...extensions import db
 from ...models import LIVE_STATUSES, Match, Need, Offer, Organisation, User
 from ..errors import DomainError
 from ..lists import needs, offers, rules
-from ..lists.rules import SectorIndex, wan_text
+from ..lists.rules import SectorIndex
+from ..money import wan_text
 from ..platform import audit
 from ..reference.regions import RegionIndex, normalise_text
 from .workbooks import Sheet, header_key
