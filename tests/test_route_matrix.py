@@ -18,6 +18,7 @@ app's key for the raw token put in that same session.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,18 +28,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import (
-    AuditEvent,
-    BlacklistEntry,
-    Pairing,
-    ScreeningHit,
-)
+from matchmaker.models import AuditEvent, BlacklistEntry, Pairing, ScreeningHit, User
 from matchmaker.services.accounts import identity
 from matchmaker.services.sheets import uploads
 from tests import factories
 from tests.conftest import _clean
 from tests.dashboard_helpers import make_match
-from tests.sheet_helpers import need_row, offer_row, xlsx
+from tests.sheet_helpers import OFFER_HEADERS, need_row, offer_row, xlsx
 
 CALLERS = ("anon", "r1", "r2", "s1", "s2", "coord", "admin", "rs", "ss", "sp")
 #: The role of each signed-in caller.
@@ -292,8 +288,11 @@ WEB_ROWS = [
     W("sheets.confirm", "POST", "/import/needs/{upload_needs}",
       E(403, r1=to("/needs"), r2=to("/needs"), coord=to("/import/needs/"),
         admin=to("/import/needs/")), {}, write=True),
+    W("sheets.confirm", "POST", "/import/needs/{r1_upload}",
+      E(403, r1=to("/needs"), r2=404, coord=404, admin=404), {}, write=True,
+      note="R1's upload"),
     W("sheets.confirm", "POST", "/import/offers/{upload_offers}",
-      E(403, s1=to("/import/offers/"), s2=to("/import/offers/"),
+      E(403, s1=to("/offers"), s2=to("/offers"),
         coord=to("/import/offers/"), admin=to("/import/offers/")), {}, write=True),
     W("sheets.error_report", "GET", "/import/needs/{upload_needs}/errors.xlsx",
       E(403, r1=200, r2=200, coord=200, admin=200), write=True),
@@ -543,10 +542,14 @@ def web_client(app, world: World, caller: str):
     return client
 
 
+@functools.cache
+def _sheet(kind: str) -> bytes:
+    return xlsx([need_row()]) if kind == "needs" else xlsx([offer_row()], OFFER_HEADERS)
+
+
 def _store_upload(app, user_id: int, kind: str) -> str:
-    sample = need_row() if kind == "needs" else offer_row()
     with app.test_request_context():
-        return uploads.store(xlsx([sample]), {
+        return uploads.store(_sheet(kind), {
             "user_id": user_id, "kind": kind, "draft": True, "filename": "a.xlsx",
             "preview": {"rows": [], "headers": [], "ignored": [], "file_errors": [],
                         "ok": False, "counts": {}, "error_count": 0}})
@@ -687,3 +690,26 @@ def test_a_denial_is_an_audit_event(app, fresh_world):
     assert event is not None
     assert event.result == "denied"
     assert event.changes == {"path": "/reference/regions", "method": "GET"}
+
+
+def test_a_frozen_organisations_user_changes_the_password_and_logs_out(app, fresh_world):
+    """The contract's exceptions: a suspended organisation's user still changes the
+    password (a real change, checked by logging in with it) and logs out."""
+    client = web_client(app, fresh_world, "rs")
+    user = db.session.get(User, fresh_world.users["rs"][0])
+    response = client.post("/profile/password", data={
+        "old_password": factories.PASSWORD, "new_password": "Neu-Passw0rt!2027",
+        "confirm": "Neu-Passw0rt!2027", "csrf_token": _csrf(app)})
+    assert response.status_code == 302 and response.headers["Location"] == "/profile"
+    fresh_world.dirty = True
+    db.session.refresh(user)
+    assert user.session_version == fresh_world.users["rs"][1] + 1
+    assert client.get("/needs/{}".format(fresh_world.ids["rs_draft"])).status_code == 200
+    response = client.post("/logout", data={"csrf_token": _csrf(app)})
+    assert response.headers["Location"] == "/login"
+    assert client.get("/profile").headers["Location"].startswith("/login")
+    login_page = client.get("/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/login", data={"email": user.email, "password": "Neu-Passw0rt!2027",
+                                           "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/home"
