@@ -3,6 +3,9 @@ accept → the recipient reports completion; and a rejection."""
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from matchmaker.extensions import db
@@ -30,6 +33,11 @@ def _setup():
     return users, need
 
 
+def _flash(page, text: str):
+    """The flash message containing ``text`` (Playwright waits for it to appear)."""
+    return page.get_by_role("alert").filter(has_text=text)
+
+
 def _switch(page, user):
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/login")
@@ -43,23 +51,25 @@ def test_confirm_accept_complete(page):
     page.goto(f"/needs/{need.id}")
     page.get_by_role("link", name="推荐供给").click()
     first = page.get_by_test_id("candidate").first
-    assert "基层教师能力提升" in first.inner_text()
+    expect(first).to_contain_text("基层教师能力提升")
     screenshot(page, "candidates")
     first.get_by_text("确认对接").click()
     first.get_by_label("对接金额（万元）").fill("30")
     first.get_by_role("button", name="确认", exact=True).click()
-    page.wait_for_url("**/matches/*")
-    assert "已确认对接" in page.content()
+    expect(page).to_have_url(re.compile(r"/matches/\d+$"))
+    expect(_flash(page, "已确认对接")).to_be_visible()
     match_url = page.url
 
     _switch(page, users["recipient"])
-    assert page.get_by_test_id("awaiting").get_by_text("江孜县乡村教师培训").is_visible()
+    expect(page.get_by_test_id("awaiting").get_by_text("江孜县乡村教师培训")).to_be_visible()
     page.goto(match_url)
     page.get_by_role("button", name="接受对接").click()
+    expect(_flash(page, "已接受。")).to_be_visible()
     _switch(page, users["supporter"])
     page.goto(match_url)
     page.get_by_role("button", name="接受对接").click()
-    assert "双方已接受" in page.content()
+    expect(_flash(page, "已接受。")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("双方已接受")
 
     _switch(page, users["recipient"])
     page.goto(match_url)
@@ -67,7 +77,7 @@ def test_confirm_accept_complete(page):
     page.get_by_label("实际到位资金（万元）").fill("30")
     page.get_by_label("实施成效").fill("培训教师 118 名")
     page.get_by_role("button", name="报告完成").click()
-    assert "已报告完成" in page.content()
+    expect(_flash(page, "已报告完成")).to_be_visible()
     screenshot(page, "match-completed")
     match = db.session.scalar(select(Match))
     db.session.refresh(match)
@@ -83,7 +93,8 @@ def test_rejection_removes_the_candidate(page):
     first.get_by_text("否决").first.click()
     first.get_by_placeholder("否决理由（必填）").fill("已由其他项目覆盖")
     first.get_by_role("button", name="否决").last.click()
-    assert "已否决" in page.content()
-    assert "基层教师能力提升" not in page.get_by_test_id("candidate").first.inner_text()
+    expect(_flash(page, "已否决")).to_be_visible()
+    rejected = page.get_by_test_id("candidate").filter(has_text="基层教师能力提升")
+    expect(rejected).to_have_count(0)
     offer = db.session.scalar(select(Offer).where(Offer.title == "基层教师能力提升"))
     assert offer.committed_yuan == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from matchmaker.extensions import db
@@ -42,10 +45,17 @@ def test_recipient_creates_fixes_publishes_and_edits_a_need(page):
     db.session.refresh(need)
     assert (need.status, need.budget_yuan, need.beneficiaries) == ("published", 350_000, 120)
 
+    # A second published need that does not match the search: the search must drop it.
+    factories.make_need(factories.make_org(name="拉萨市卫生健康委", region_code="540100"),
+                        title="拉萨市医疗设备采购", description="救护车与监护仪")
+    db.session.commit()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="需求清单").click()
+    titles = page.get_by_test_id("need-list").locator("tbody td.title-cell")
+    expect(titles).to_have_count(2)
     page.get_by_placeholder("搜索项目名称或简介").fill("教师")
     page.get_by_role("button", name="筛选").click()
-    assert page.get_by_test_id("need-list").get_by_text("江孜县乡村教师培训").is_visible()
+    expect(page).to_have_url(re.compile(r"[?&]q=%E6%95%99%E5%B8%88"))
+    expect(titles).to_have_text(["江孜县乡村教师培训"])
     screenshot(page, "need-list")
 
 

@@ -165,15 +165,15 @@ def test_twenty_simultaneous_confirmations_never_overspend(app, ctx, users):
     assert live_total == 1_000_000
 
 
-def test_both_organisations_are_notified(pair, users, client, login_as):
-
+def test_both_organisations_are_notified(pair, users):
     match = _confirm(pair, users)
     assert notifications.unread_count(users["recipient"]) == 1
     assert notifications.unread_count(users["supporter"]) == 1
     assert notifications.unread_count(users["coordinator"]) == 0
+    [confirmed] = notifications.recent(users["recipient"])
+    assert "请接受或谢绝" in confirmed.text and confirmed.link == f"/matches/{match.id}"
     unit_of_work.run(lambda: lifecycle.decline(match.id, by=users["supporter"], note="另有安排"))
+    assert notifications.unread_count(users["recipient"]) == 2
     assert notifications.unread_count(users["coordinator"]) == 1
-    login_as("recipient")
-    html = client.get("/home").get_data(as_text=True)
-    assert 'data-testid="notifications">通知 <span class="badge text-bg-warning">2</span>' in html
-    assert "请接受或谢绝" in client.get("/notifications").get_data(as_text=True)
+    [declined] = notifications.recent(users["coordinator"])
+    assert declined.link == f"/matches/{match.id}"

@@ -130,3 +130,19 @@ def test_sector_and_province_filters_on_both_candidate_pages(client, login_as, u
         as_text=True)
     assert "江孜县乡村教师培训" not in client.get(f"{by_offer}?province=650000").get_data(
         as_text=True)
+
+
+def test_unread_notifications_show_in_the_navigation_and_on_their_page(client, login_as,
+                                                                         users):
+    from matchmaker import unit_of_work
+    from matchmaker.services.matching import lifecycle
+
+    need, offer = _pair(users)
+    match = unit_of_work.run(lambda: lifecycle.decide(
+        lifecycle.Decision(need.id, offer.id, "confirmed", 100_000), by=users["coordinator"]))
+    unit_of_work.run(lambda: lifecycle.decline(match.id, by=users["supporter"], note="另有安排"))
+    login_as("recipient")
+    html = client.get("/home").get_data(as_text=True)
+    assert 'data-testid="notifications">通知 <span class="badge text-bg-warning">2</span>' in html
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "请接受或谢绝" in page and f'href="/matches/{match.id}"' in page

@@ -66,9 +66,14 @@ def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_a
     login_as("admin")
     html = client.get("/reference/scoring").get_data(as_text=True)
     assert "默认权重" in html and "0.350" in html
+    weights = ranking.current_weights()
     response = post_form("/reference/scoring/learn", page="/reference/scoring")
-    assert response.status_code == 302
-    assert "30" in client.get("/reference/scoring").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/reference/scoring"
+    # No coordinator decisions yet: learning is refused with the count, nothing is adopted.
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "需要至少 30 条协调员决定（现有 0 条）" in html
+    assert ranking.current_weights() == weights
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "scoring.learn")) is None
 
 
 def test_scoring_page_shows_the_adoption_history_in_beijing_time(client, login_as, post_form,
