@@ -4,36 +4,22 @@ behind a confirmation page, each audited)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import unit_of_work
 from ..auth.sessions import current_token
 from ..extensions import db
 from ..models import Organisation, User
-from ..permissions import can_manage_users
+from ..permissions import requires
 from ..services.accounts import identity, lifecycle, sessions
 from ..services.errors import DomainError
 from ..web import client_ip
 from .forms import ActionForm, NewUserForm, choices
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
-
-
-def admin_only(view):
-    """Signed in and allowed to manage users (403 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not can_manage_users(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 #: action → (title, explanation, button, service, success message)
@@ -61,7 +47,7 @@ def _org_choices() -> list:
 
 
 @bp.get("")
-@admin_only
+@requires("manage_users")
 def index():
     q = request.args.get("q", "")[:100]
     status = request.args.get("status", "")
@@ -73,7 +59,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_only
+@requires("manage_users")
 def create():
     form = NewUserForm()
     form.organisation.choices = _org_choices()
@@ -101,7 +87,7 @@ def create():
 
 
 @bp.get("/<int:user_id>")
-@admin_only
+@requires("manage_users")
 def detail(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     return render_template("users/detail.html", user=user, actions=ACTIONS,
@@ -110,7 +96,7 @@ def detail(user_id: int):
 
 
 @bp.route("/<int:user_id>/<action>", methods=["GET", "POST"])
-@admin_only
+@requires("manage_users")
 def act(user_id: int, action: str):
     if action not in ACTIONS:
         abort(404)
