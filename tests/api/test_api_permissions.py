@@ -53,6 +53,14 @@ ROUTES = [
     ("api.post_matches_complete", "POST", "/matches/{match}/complete",
      {"completed_on": "2027-01-01", "delivered_yuan": 1}, _expect(r=409)),
     ("api.post_matches_cancel", "POST", "/matches/{match}/cancel", {}, _expect(c=200)),
+    ("api.patch_matches_patch", "PATCH", "/matches/{match}", {"amount_yuan": 1500},
+     _expect(c=200)),
+    ("api.post_matches_confirm_delivery", "POST", "/matches/{match}/confirm-delivery", None,
+     _expect(s=409)),
+    ("api.post_matches_dispute_delivery", "POST", "/matches/{match}/dispute-delivery",
+     {"note": "金额不符"}, _expect(s=409)),
+    ("api.post_matches_correct", "POST", "/matches/{match}/correct",
+     {"completed_on": "2026-01-01", "delivered_yuan": 1, "reason": "核实"}, _expect(c=409)),
 ]
 
 
