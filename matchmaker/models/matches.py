@@ -35,7 +35,8 @@ MATCH_STATUSES = {
 #: Statuses in which the match's amount is committed.
 LIVE_STATUSES = ("confirmed", "accepted", "completed")
 #: The offer side's answer to a reported delivery; only confirmed figures are counted.
-DELIVERY_STATUSES = {"pending": "待供给方确认", "confirmed": "供给方已确认", "disputed": "供给方有异议"}
+DELIVERY_STATUSES = {"pending": "待供给方确认", "confirmed": "供给方已确认",
+                     "disputed": "供给方有异议"}
 _LIVE_SQL = text("status IN ('confirmed', 'accepted', 'completed')")
 
 
