@@ -19,6 +19,7 @@ def _certificate(objs) -> str:
     """Complete the fixture's match so its offer's organisation has a certificate."""
     match = db.session.get(Match, objs["match"])
     match.status, match.completed_on, match.delivered_yuan = "completed", date(2026, 5, 1), 1000
+    match.delivery_status = "confirmed"
     db.session.commit()
     return f"/dashboard/honours/{match.offer.organisation_id}?year=2026"
 

@@ -84,10 +84,15 @@ def _match_rows(scope: Scope, statuses=("confirmed", "accepted", "completed"), l
         .order_by(Match.id).limit(limit)).all()
 
 
+def _counted(match: Match) -> bool:
+    """Only delivered money the offer side confirmed is reported (see ``counted``)."""
+    return match.delivery_status == "confirmed" and match.delivered_yuan is not None
+
+
 def _matches_table(scope: Scope) -> Table:
     rows = [[m.id, title, rec, fund, sector, PROVINCE_LABELS.get(pcode, pname),
              pref_name or "", rname, _wan(m.amount_yuan),
-             _wan(m.delivered_yuan) if m.delivered_yuan is not None else "",
+             _wan(m.delivered_yuan) if _counted(m) else "",
              MATCH_STATUSES.get(m.status, m.status), m.created_at.date(), m.completed_on]
             for m, title, rec, fund, sector, pcode, pname, _pc, pref_name, _rc, rname
             in _match_rows(scope)]
@@ -162,7 +167,8 @@ def hxl_csv(scope: Scope, *, user: User, ip: str | None = None) -> bytes:
     for m, title, rec, fund, sector, pcode, pname, pref_code, pref_name, _rc, _rn in \
             _match_rows(scope):
         writer.writerow([fund, rec, title, sector, pname, pcode, pref_name or "",
-                         pref_code or "", m.amount_yuan, m.delivered_yuan or "",
+                         pref_code or "", m.amount_yuan,
+                         m.delivered_yuan if _counted(m) else "",
                          MATCH_STATUSES.get(m.status, m.status)])
     audit.record("dashboard.export", user=user, ip=ip,
                  changes={"format": "hxl", "scope": scope.args()})
