@@ -218,6 +218,26 @@ def can_cancel_match(user: Any, match: Any = None) -> bool:
     return can_decide_matches(user)
 
 
+@rule
+def can_change_match_amount(user: Any, match: Any = None) -> bool:
+    """Raise or lower a live match's amount (money checked like a confirmation):
+    coordinators."""
+    return can_decide_matches(user)
+
+
+@rule
+def can_confirm_delivery(user: Any, match: Any) -> bool:
+    """Confirm or dispute the delivered figures the recipient reported: the offer's side
+    (supporters of the offer's organisation), in good standing."""
+    return match_side(user, match) == "offer" and may_act(user)
+
+
+@rule
+def can_correct_completion(user: Any, match: Any = None) -> bool:
+    """Correct a completion's date and delivered money (settles a dispute): coordinators."""
+    return can_decide_matches(user)
+
+
 # -- organisations, reference data, administration -------------------------------------
 
 @rule

@@ -21,6 +21,7 @@ def make_match(need, offer, status, amount, *, created=None, accepted_days=None,
     if completed_days is not None:
         match.completed_on = (created + timedelta(days=completed_days)).date()
         match.delivered_yuan = delivered if delivered is not None else amount
+        match.delivery_status = "confirmed"  # the offer side confirmed the figures
     if status in ("confirmed", "accepted", "completed"):
         need.committed_yuan += amount
         offer.committed_yuan += amount

@@ -187,6 +187,14 @@ def body(model: type[BaseModel]) -> BaseModel:
             f"{k} {'、'.join(v)}" for k, v in fields.items()), fields=fields) from None
 
 
+def optional_body(model: type[BaseModel]) -> BaseModel:
+    """Like :func:`body`, but a request without a body (and without a Content-Type) is
+    valid and means the model's defaults (the match actions)."""
+    if not request.get_data(cache=True):
+        return model()
+    return body(model)
+
+
 def _unsupported():
     exc = DomainError(STATUS_MESSAGES[415])
     exc.status, exc.code = 415, "unsupported_media_type"
@@ -237,6 +245,7 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     params: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    body_optional: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -245,11 +254,12 @@ OPERATIONS: list[Operation] = []
 def route(method: str, path: str, *, summary: str, roles: str = "任何用户",
           body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
           status: int = 200, errors: tuple[int, ...] = (),
-          params: tuple[tuple[str, str, str], ...] = ()):
-    """Register a view on the blueprint and describe it for the OpenAPI document."""
+          params: tuple[tuple[str, str, str], ...] = (), body_optional: bool = False):
+    """Register a view on the blueprint and describe it for the OpenAPI document
+    (``body_optional``: a request without a body is valid, see :func:`optional_body`)."""
     flask_path = path.replace("{id}", "<int:item_id>")
     OPERATIONS.append(Operation(method, path, summary, roles, body, response, status,
-                                (401, 429, *errors), params))
+                                (401, 429, *errors), params, body_optional))
 
     def decorator(view):
         bp.add_url_rule(flask_path, view_func=view, methods=[method],

@@ -6,9 +6,9 @@ from flask import g, jsonify, request
 
 from .. import unit_of_work
 from ..models import Match
-from ..services.matching import lifecycle, visibility
+from ..services.matching import delivery, lifecycle, visibility
 from . import schemas, serialise
-from .core import body, id_arg, paginated, route
+from .core import body, id_arg, optional_body, paginated, route
 
 MATCH_PARAMS = (("need_id", "integer", "需求 id"), ("offer_id", "integer", "供给 id"),
                 ("status", "string", "confirmed | accepted | completed | rejected | declined |"
@@ -58,35 +58,76 @@ def _act(item_id: int, action):
     return jsonify(serialise.match(match))
 
 
-@route("POST", "/matches/{id}/accept", summary="接受对接（双方都接受后为 accepted）",
+@route("PATCH", "/matches/{id}", summary="调整对接金额（增加部分检查供给剩余与需求尚未落实资金）",
+       roles="协调员", body=schemas.MatchAmount, response=schemas.MatchOut,
+       errors=(403, 404, 409, 415, 422))
+def matches_patch(item_id: int):
+    _load(item_id)
+    values = body(schemas.MatchAmount)
+    return _act(item_id, lambda i: delivery.change_amount(
+        i, by=g.api_user, amount_yuan=values.amount_yuan, ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/accept", summary="接受对接（双方都接受后为 accepted）；请求体可省略",
        roles="需求方或供给方单位", response=schemas.MatchOut, errors=(403, 404, 409))
 def matches_accept(item_id: int):
     return _act(item_id, lambda i: lifecycle.accept(i, by=g.api_user, ip=request.remote_addr))
 
 
-@route("POST", "/matches/{id}/decline", summary="谢绝对接（双方都接受前）",
-       roles="需求方或供给方单位", body=schemas.MatchNote, response=schemas.MatchOut,
-       errors=(403, 404, 409, 422))
+@route("POST", "/matches/{id}/decline", summary="谢绝对接（双方都接受前）；请求体可省略",
+       roles="需求方或供给方单位", body=schemas.MatchNote, body_optional=True,
+       response=schemas.MatchOut, errors=(403, 404, 409, 415, 422))
 def matches_decline(item_id: int):
-    note = body(schemas.MatchNote).note if request.get_data() else ""
+    note = optional_body(schemas.MatchNote).note
     return _act(item_id, lambda i: lifecycle.decline(i, by=g.api_user, note=note,
                                                    ip=request.remote_addr))
 
 
-@route("POST", "/matches/{id}/complete", summary="报告项目完成", roles="需求方单位",
-       body=schemas.MatchComplete, response=schemas.MatchOut,
-       errors=(403, 404, 409, 415, 422))
+@route("POST", "/matches/{id}/complete",
+       summary="报告项目完成；请求体可省略（完成日期默认今天（北京时间），实际到位默认对接金额）",
+       roles="需求方单位", body=schemas.MatchComplete, body_optional=True,
+       response=schemas.MatchOut, errors=(403, 404, 409, 415, 422))
 def matches_complete(item_id: int):
-    values = body(schemas.MatchComplete)
+    _load(item_id)
+    values = optional_body(schemas.MatchComplete)
     return _act(item_id, lambda i: lifecycle.complete(
         i, by=g.api_user, completed_on=values.completed_on,
         delivered_yuan=values.delivered_yuan, result_text=values.result_text,
         ip=request.remote_addr))
 
 
-@route("POST", "/matches/{id}/cancel", summary="撤销对接，释放资金", roles="协调员",
-       body=schemas.MatchNote, response=schemas.MatchOut, errors=(403, 404, 409, 422))
+@route("POST", "/matches/{id}/cancel", summary="撤销对接，释放资金；请求体可省略",
+       roles="协调员", body=schemas.MatchNote, body_optional=True, response=schemas.MatchOut,
+       errors=(403, 404, 409, 415, 422))
 def matches_cancel(item_id: int):
-    note = body(schemas.MatchNote).note if request.get_data() else ""
+    note = optional_body(schemas.MatchNote).note
     return _act(item_id, lambda i: lifecycle.cancel(i, by=g.api_user, note=note,
                                                   ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/confirm-delivery", summary="供给方确认实际到位资金；请求体可省略",
+       roles="供给方单位", response=schemas.MatchOut, errors=(403, 404, 409))
+def matches_confirm_delivery(item_id: int):
+    return _act(item_id, lambda i: delivery.confirm_delivery(i, by=g.api_user,
+                                                             ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/dispute-delivery",
+       summary="供给方对实际到位资金提出异议（进入协调员工作队列）", roles="供给方单位",
+       body=schemas.MatchDispute, response=schemas.MatchOut, errors=(403, 404, 409, 415, 422))
+def matches_dispute_delivery(item_id: int):
+    _load(item_id)
+    note = body(schemas.MatchDispute).note
+    return _act(item_id, lambda i: delivery.dispute_delivery(i, by=g.api_user, note=note,
+                                                             ip=request.remote_addr))
+
+
+@route("POST", "/matches/{id}/correct",
+       summary="协调员更正完成日期与实际到位资金（须填理由；异议随之解决）", roles="协调员",
+       body=schemas.MatchCorrect, response=schemas.MatchOut, errors=(403, 404, 409, 415, 422))
+def matches_correct(item_id: int):
+    _load(item_id)
+    values = body(schemas.MatchCorrect)
+    return _act(item_id, lambda i: delivery.correct_completion(
+        i, by=g.api_user, completed_on=values.completed_on,
+        delivered_yuan=values.delivered_yuan, reason=values.reason, ip=request.remote_addr))

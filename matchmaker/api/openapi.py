@@ -50,8 +50,11 @@ def _operation(op, refs: dict) -> dict:
             "operationId": f"{op.method.lower()}{op.path.replace('/', '_').replace('{id}', 'id')}",
             "parameters": params, "responses": responses}
     if op.body is not None:
-        spec["requestBody"] = {"required": True, "content": {
+        spec["requestBody"] = {"required": not op.body_optional, "content": {
             "application/json": {"schema": refs[(op.body, "validation")]}}}
+        if op.body_optional:
+            spec["requestBody"]["description"] = (
+                "可省略：不带请求体（也不带 Content-Type）的请求有效，各字段取默认值。")
     return spec
 
 

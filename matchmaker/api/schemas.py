@@ -172,9 +172,27 @@ class MatchNote(Strict):
 
 
 class MatchComplete(Strict):
-    completed_on: date
-    delivered_yuan: int = Field(ge=0, le=10_000_000_000_000)
+    completed_on: date | None = Field(
+        None, description="完成日期，默认今天（北京时间）；须在对接确认日期与今天之间")
+    delivered_yuan: int | None = Field(
+        None, ge=0, le=10_000_000_000_000,
+        description="实际到位资金（整数元），默认为对接金额；不能超过对接金额")
     result_text: str = Field("", max_length=5000)
+
+
+class MatchDispute(Strict):
+    note: str = Field(min_length=1, max_length=2000, description="异议说明")
+
+
+class MatchCorrect(Strict):
+    completed_on: date = Field(description="须在对接确认日期与今天（北京时间）之间")
+    delivered_yuan: int = Field(ge=0, le=10_000_000_000_000, description="不能超过对接金额")
+    reason: str = Field(min_length=1, max_length=2000, description="更正理由")
+
+
+class MatchAmount(Strict):
+    amount_yuan: int = Field(gt=0, le=10_000_000_000_000,
+                             description="新的对接金额（整数元）；增加部分须在供给剩余资金和需求尚未落实资金之内")
 
 
 class MatchOut(BaseModel):
@@ -192,6 +210,10 @@ class MatchOut(BaseModel):
     completed_on: date | None
     delivered_yuan: int | None
     result_text: str
+    delivery_status: Literal["pending", "confirmed", "disputed"] | None = Field(
+        None, description="完成后供给方对到位资金的答复：pending 待确认、confirmed 已确认、"
+        "disputed 有异议（协调员更正后为 confirmed）")
+    dispute_note: str = ""
     created_at: datetime
     updated_at: datetime
 

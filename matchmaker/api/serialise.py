@@ -52,5 +52,6 @@ def match(item: Match) -> dict:
         "offer_accepted": item.offer_accepted_at is not None,
         "completed_on": item.completed_on.isoformat() if item.completed_on else None,
         "delivered_yuan": item.delivered_yuan, "result_text": item.result_text,
+        "delivery_status": item.delivery_status, "dispute_note": item.dispute_note or "",
         "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
     }

@@ -30,9 +30,37 @@ class NoteForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
+    """Report completion; submitted twice: once to see the figures, then ``confirmed``."""
+
     completed_on = StringField("完成日期", validators=[DataRequired("请填写完成日期。"),
                                                    Length(max=20)])
     delivered_wan = StringField("实际到位资金（万元）", validators=[
         DataRequired("请填写实际到位资金。"), Length(max=20)])
-    result_text = TextAreaField("实施成效", validators=[Length(max=5000)])
-    submit = SubmitField("报告完成")
+    result_text = TextAreaField("实施成效", validators=[Length(max=5000,
+                                                              message="实施成效最多 5000 字。")])
+    confirmed = HiddenField()
+    submit = SubmitField("下一步：核对")
+
+
+class CorrectForm(FlaskForm):
+    """A coordinator corrects a completion's date and delivered money, with a reason."""
+
+    completed_on = StringField("完成日期", validators=[DataRequired("请填写完成日期。"),
+                                                   Length(max=20)])
+    delivered_wan = StringField("实际到位资金（万元）", validators=[
+        DataRequired("请填写实际到位资金。"), Length(max=20)])
+    reason = StringField("更正理由", validators=[DataRequired("请填写更正理由。"),
+                                              Length(max=2000, message="理由最多 2000 字。")])
+    submit = SubmitField("更正")
+
+
+class DisputeForm(FlaskForm):
+    note = StringField("异议说明", validators=[DataRequired("请填写异议说明。"),
+                                            Length(max=2000, message="说明最多 2000 字。")])
+    submit = SubmitField("提出异议")
+
+
+class AmountForm(FlaskForm):
+    amount_wan = StringField("新的对接金额（万元）", validators=[
+        DataRequired("请填写对接金额。"), Length(max=20)])
+    submit = SubmitField("调整金额")

@@ -13,12 +13,19 @@ from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, requires
 from ..services.errors import DomainError, NotFound
-from ..services.lists.rules import parse_date
-from ..services.matching import candidates, lifecycle, plans, ranking, visibility
+from ..services.matching import candidates, figures, lifecycle, plans, ranking, visibility
 from ..services.money import parse_wan
 from ..services.platform import audit_history
 from ..web import client_ip
-from .forms import CompleteForm, ConfirmForm, NoteForm, RejectForm
+from .forms import (
+    AmountForm,
+    CompleteForm,
+    ConfirmForm,
+    CorrectForm,
+    DisputeForm,
+    NoteForm,
+    RejectForm,
+)
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -117,7 +124,9 @@ def detail(item_id: int):
     return render_template(
         "matches/detail.html", match=match, actions=lifecycle.actions_for(current_user, match),
         history=audit_history.for_entity(match), note_form=NoteForm(),
-        complete_form=CompleteForm(), factor_labels=ranking.FACTOR_LABELS)
+        complete_form=CompleteForm(), correct_form=CorrectForm(), dispute_form=DisputeForm(),
+        amount_form=AmountForm(), today=figures.beijing_today(),
+        first_day=figures.confirmation_date(match), factor_labels=ranking.FACTOR_LABELS)
 
 
 def _act(item_id: int, action, message: str, allowed: str):
@@ -158,28 +167,6 @@ def cancel(item_id: int):
                 "cancel_match")
 
 
-@bp.post("/<int:item_id>/complete")
-@requires("browse")
-def complete(item_id: int):
-    authorise("complete_match", _load(item_id))
-    form = CompleteForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError("；".join(m for ms in form.errors.values() for m in ms))
-        completed_on = parse_date(form.completed_on.data)
-        delivered = parse_wan(form.delivered_wan.data)
-        unit_of_work.run(lambda: lifecycle.complete(
-            item_id, by=current_user, completed_on=completed_on, delivered_yuan=delivered,
-            result_text=form.result_text.data or "", ip=client_ip()))
-    except ValueError as exc:
-        flash(str(exc), "danger")
-    except DomainError as exc:
-        flash(exc.message, "danger")
-    else:
-        flash("已报告完成。", "success")
-    return redirect(url_for("matches.detail", item_id=item_id))
-
-
 @bp.get("/plan")
 @requires("decide_matches")
 def plan():
@@ -209,3 +196,6 @@ def plan_confirm():
         return redirect(url_for("matches.index", status="confirmed"))
     return redirect(request.referrer if (request.referrer or "").startswith(
         request.host_url) else url_for("matches.plan"))
+
+
+from . import delivery_routes  # noqa: E402, F401  (registers the completion routes on bp)

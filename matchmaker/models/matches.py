@@ -34,6 +34,9 @@ MATCH_STATUSES = {
 }
 #: Statuses in which the match's amount is committed.
 LIVE_STATUSES = ("confirmed", "accepted", "completed")
+#: The offer side's answer to a reported delivery; only confirmed figures are counted.
+DELIVERY_STATUSES = {"pending": "待供给方确认", "confirmed": "供给方已确认",
+                     "disputed": "供给方有异议"}
 _LIVE_SQL = text("status IN ('confirmed', 'accepted', 'completed')")
 
 
@@ -52,6 +55,10 @@ class Match(TimestampMixin, db.Model):
         ),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score_range"),
         CheckConstraint("delivered_yuan IS NULL OR delivered_yuan >= 0", name="delivered"),
+        CheckConstraint(
+            "delivery_status IS NULL OR delivery_status IN ('pending', 'confirmed', 'disputed')",
+            name="delivery_status",
+        ),
         # One live match per need–offer pair, enforced by the database.
         Index(
             "uq_matches_live_pair",
@@ -78,6 +85,11 @@ class Match(TimestampMixin, db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date)
     delivered_yuan: Mapped[int | None] = mapped_column(BigInteger)
     result_text: Mapped[str] = mapped_column(Text, default="")
+    #: Set when the match is completed: the offer side confirms or disputes the figures.
+    delivery_status: Mapped[str | None] = mapped_column(String(10), index=True)
+    delivery_answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delivery_answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dispute_note: Mapped[str] = mapped_column(Text, default="")
 
     need: Mapped[Need] = relationship()
     offer: Mapped[Offer] = relationship()
@@ -89,6 +101,10 @@ class Match(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return MATCH_STATUSES.get(self.status, self.status)
+
+    @property
+    def delivery_label(self) -> str:
+        return DELIVERY_STATUSES.get(self.delivery_status or "", "")
 
     def __repr__(self) -> str:
         return f"<Match {self.id} need={self.need_id} offer={self.offer_id} {self.status}>"

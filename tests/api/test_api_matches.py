@@ -12,9 +12,14 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import Match, Offer
 from matchmaker.services.accounts import identity
+from matchmaker.services.matching.figures import beijing_today
 from tests import factories
 
 from .test_api_lists import _error
+
+
+def _today() -> str:
+    return beijing_today().isoformat()
 
 
 def _pair(users, need_budget=500_000, offer_budget=800_000):
@@ -62,7 +67,7 @@ def test_full_lifecycle(api, users):
     _error(api.as_("supporter").post(f"{path}/complete", {
         "completed_on": "2027-06-01", "delivered_yuan": 1}), 403)
     done = api.as_("recipient").post(f"{path}/complete", {
-        "completed_on": "2027-06-01", "delivered_yuan": 290000, "result_text": "完成"})
+        "completed_on": _today(), "delivered_yuan": 290000, "result_text": "完成"})
     assert done.status_code == 200 and done.get_json()["status"] == "completed"
     listed = api.as_("supporter").get(f"/matches?offer_id={offer_id}").get_json()
     assert listed["total"] == 1

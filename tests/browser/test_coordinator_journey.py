@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Offer
+from matchmaker.services.matching.figures import beijing_today
 from tests import factories
 
 from .conftest import screenshot
@@ -73,10 +74,12 @@ def test_confirm_accept_complete(page):
 
     _switch(page, users["recipient"])
     page.goto(match_url)
-    page.get_by_label("完成日期").fill("2027-06-30")
+    page.get_by_label("完成日期").fill(beijing_today().isoformat())
     page.get_by_label("实际到位资金（万元）").fill("30")
     page.get_by_label("实施成效").fill("培训教师 118 名")
-    page.get_by_role("button", name="报告完成").click()
+    page.get_by_role("button", name="下一步：核对").click()
+    expect(page.get_by_test_id("confirm-delivered")).to_have_text("30")
+    page.get_by_role("button", name="确认报告完成").click()
     expect(_flash(page, "已报告完成")).to_be_visible()
     screenshot(page, "match-completed")
     match = db.session.scalar(select(Match))

@@ -13,6 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Match, Need, Offer, User
 from matchmaker.services.errors import Conflict, DomainError, Forbidden
 from matchmaker.services.matching import lifecycle
+from matchmaker.services.matching.figures import beijing_today
 from matchmaker.services.matching.lifecycle import Decision
 from matchmaker.services.platform import notifications
 from tests import factories
@@ -82,10 +83,10 @@ def test_both_sides_accept_then_recipient_completes(pair, users):
         unit_of_work.run(lambda: lifecycle.decline(match.id, by=users["supporter"]))
     with pytest.raises(Forbidden):
         unit_of_work.run(lambda: lifecycle.complete(match.id, by=users["supporter"],
-                                        completed_on=date(2027, 6, 1), delivered_yuan=1,
+                                        completed_on=beijing_today(), delivered_yuan=1,
                                         result_text=""))
     unit_of_work.run(lambda: lifecycle.complete(match.id, by=users["recipient"],
-                                    completed_on=date(2027, 6, 1), delivered_yuan=290_000,
+                                    completed_on=beijing_today(), delivered_yuan=290_000,
                                     result_text="培训教师 118 名"))
     done = db.session.get(Match, match.id)
     assert done.status == "completed" and done.delivered_yuan == 290_000

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Offer
+from matchmaker.services.matching.figures import beijing_today
 from tests import factories
 from tests.conftest import login
 
@@ -68,13 +69,29 @@ def test_confirm_then_both_accept_then_complete(client, login_as, users, post_fo
     post_form("/logout", page="/home")
 
     login_as("recipient")
-    post_form(f"{detail}/complete", {"completed_on": "2027-06-30", "delivered_wan": "29.5",
-                                     "result_text": "培训教师 118 名"}, page=detail)
+    figures_ = {"completed_on": beijing_today().isoformat(), "delivered_wan": "29.5",
+                "result_text": "培训教师 118 名"}
+    shown = post_form(f"{detail}/complete", figures_, page=detail)
+    assert shown.status_code == 200  # the confirmation step shows the figures first
+    html = shown.get_data(as_text=True)
+    assert "确认报告完成" in html and 'data-testid="confirm-delivered">29.5<' in html
+    db.session.expire_all()
+    assert db.session.get(Match, match.id).status == "accepted"  # nothing saved yet
+    post_form(f"{detail}/complete", {**figures_, "confirmed": "1"}, page=detail)
     db.session.expire_all()
     done = db.session.get(Match, match.id)
     assert done.status == "completed" and done.delivered_yuan == 295_000
+    assert done.delivery_status == "pending"
     html = client.get(detail).get_data(as_text=True)
-    assert "报告完成" in html and "双方均已接受" in html
+    assert "报告完成" in html and "双方均已接受" in html and "待供给方确认" in html
+    post_form("/logout", page="/home")
+
+    login_as("supporter")
+    assert "确认到位资金无误" in client.get(detail).get_data(as_text=True)
+    post_form(f"{detail}/confirm-delivery", page=detail)
+    db.session.expire_all()
+    assert db.session.get(Match, match.id).delivery_status == "confirmed"
+    assert "供给方已确认" in client.get(detail).get_data(as_text=True)
 
 
 def test_overspending_confirmation_is_refused_with_a_message(client, login_as, users,

@@ -17,14 +17,17 @@ from ...models.matches import LIVE_STATUSES
 from ...permissions import (
     can_answer_match,
     can_cancel_match,
+    can_change_match_amount,
     can_complete_match,
+    can_confirm_delivery,
+    can_correct_completion,
     can_decide_matches,
     match_side,
 )
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..money import wan_text
 from ..platform import audit, notifications
-from . import ranking
+from . import figures, ranking
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ def side_of(user: User, match: Match) -> str | None:
 
 
 def actions_for(user: User, match: Match) -> frozenset[str]:
-    """What ``user`` may do to ``match`` now: accept, decline, complete, cancel."""
+    """What ``user`` may do to ``match`` now: accept, decline, complete, cancel,
+    change_amount, confirm_delivery, dispute_delivery, correct."""
     side, actions = side_of(user, match), set()
     if side and match.status == "confirmed":
         actions.add("decline")
@@ -125,6 +129,13 @@ def actions_for(user: User, match: Match) -> frozenset[str]:
         actions.add("complete")
     if match.status in ("confirmed", "accepted") and can_cancel_match(user, match):
         actions.add("cancel")
+    if match.is_live and can_change_match_amount(user, match):
+        actions.add("change_amount")
+    if match.status == "completed":
+        if match.delivery_status == "pending" and can_confirm_delivery(user, match):
+            actions.update(("confirm_delivery", "dispute_delivery"))
+        if can_correct_completion(user, match):
+            actions.add("correct")
     return frozenset(actions)
 
 
@@ -144,7 +155,7 @@ def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -
     return match
 
 
-def _lock(match_id: int) -> Match:
+def lock(match_id: int) -> Match:
     """Load a match holding its row lock: the touching UPDATE takes the row lock on
     PostgreSQL and SQLite's writer lock, so two sides acting at once are serialised."""
     touched = db.session.execute(
@@ -159,7 +170,7 @@ def _lock(match_id: int) -> Match:
 
 def accept(match_id: int, *, by: User, ip: str | None = None) -> Match:
     """One side accepts; once both have, the match is ``accepted``. Twice is harmless."""
-    match = _lock(match_id)
+    match = lock(match_id)
     side = side_of(by, match)
     if side is None:
         raise Forbidden("只有对接双方单位可以接受。")
@@ -178,7 +189,7 @@ def accept(match_id: int, *, by: User, ip: str | None = None) -> Match:
 
 def decline(match_id: int, *, by: User, note: str = "", ip: str | None = None) -> Match:
     """A side declines before both have accepted; the money is released."""
-    match = _lock(match_id)
+    match = lock(match_id)
     if side_of(by, match) is None:
         raise Forbidden("只有对接双方单位可以谢绝。")
     if match.status == "accepted":
@@ -189,23 +200,28 @@ def decline(match_id: int, *, by: User, note: str = "", ip: str | None = None) -
                        note=(match.note + "\n谢绝理由：" + note.strip()).strip())
 
 
-def complete(match_id: int, *, by: User, completed_on: date, delivered_yuan: int,
-             result_text: str, ip: str | None = None) -> Match:
-    """The recipient reports delivery of an accepted match."""
-    match = _lock(match_id)
+def complete(match_id: int, *, by: User, completed_on: date | None = None,
+             delivered_yuan: int | None = None, result_text: str = "",
+             ip: str | None = None) -> Match:
+    """The recipient reports delivery of an accepted match: ``completed_on`` (default today,
+    Beijing time) lies between the confirmation date and today, ``delivered_yuan`` (default
+    the match's amount) is at most the amount. The offer side then confirms or disputes."""
+    match = lock(match_id)
     if not can_complete_match(by, match):
         raise Forbidden("只有受援方单位可以报告完成。")
     if match.status != "accepted":
         raise Conflict(f"对接当前为“{match.status_label}”，双方接受后才能报告完成。")
-    if delivered_yuan < 0:
-        raise DomainError("实际到位资金不能为负。", fields={"delivered_yuan": ["不能为负。"]})
+    completed_on = completed_on or figures.beijing_today()
+    delivered_yuan = match.amount_yuan if delivered_yuan is None else delivered_yuan
+    figures.check_figures(match, completed_on, delivered_yuan)
     return _transition(match, "completed", by=by, ip=ip, completed_on=completed_on,
-                       delivered_yuan=delivered_yuan, result_text=result_text.strip())
+                       delivered_yuan=delivered_yuan, result_text=result_text.strip(),
+                       delivery_status="pending")
 
 
 def cancel(match_id: int, *, by: User, note: str = "", ip: str | None = None) -> Match:
     """A coordinator undoes a confirmed or accepted match; the money is released."""
-    match = _lock(match_id)
+    match = lock(match_id)
     if not can_cancel_match(by, match):
         raise Forbidden("只有协调员可以撤销对接。")
     if match.status not in ("confirmed", "accepted"):

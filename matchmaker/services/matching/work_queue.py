@@ -63,3 +63,12 @@ def organisation_matches(organisation_id: int, limit: int = 20) -> list[Match]:
                Match.status != "rejected")
         .order_by(Match.updated_at.desc()).limit(limit)
     ).all()
+
+
+def disputed_deliveries(limit: int = 50) -> list[Match]:
+    """Completed matches whose delivered figures the offer side disputes, oldest first:
+    a coordinator corrects them."""
+    return db.session.scalars(
+        select(Match).where(Match.status == "completed", Match.delivery_status == "disputed")
+        .order_by(Match.delivery_answered_at, Match.id).limit(limit)
+    ).all()

@@ -40,6 +40,11 @@ MESSAGES = {
     "declined": ("对接被谢绝：{pair}，资金已释放。", "both+coordinators"),
     "completed": ("对接已报告完成：{pair}，实际到位 {delivered} 万元。", "both+coordinators"),
     "cancelled": ("协调员撤销了对接：{pair}，资金已释放。", "both"),
+    "delivery_confirmed": ("供给方确认了到位资金：{pair}，{delivered} 万元。", "both"),
+    "delivery_disputed": ("供给方对到位资金提出异议：{pair}，等待协调员更正。",
+                          "both+coordinators"),
+    "corrected": ("协调员更正了完成情况：{pair}，实际到位 {delivered} 万元。", "both"),
+    "amount_changed": ("协调员调整了对接金额：{pair}，现为 {amount} 万元。", "both"),
 }
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.types import DateTime
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Region, Sector
 from ...models.regions import RECIPIENT_PROVINCES
+from ..matching.figures import beijing_today
+from .counted import counted_delivery
 
 PROVINCE_LABELS = {"540000": "西藏", "650000": "新疆", "XJBT00": "兵团"}
 DIMENSIONS = {"province": "受援省区", "prefecture": "地州市／师", "sector": "领域"}
@@ -158,7 +160,7 @@ def needs_by(dimension: str, scope: Scope) -> list[dict[str, Any]]:
             .join(Need, Need.id == Match.need_id)
             .join(region, region.code == Need.region_code)
             .join(sector, sector.code == Need.sector_code)
-            .where(Match.status == "completed", *base).group_by(key))
+            .where(*counted_delivery(), *base).group_by(key))
     }
     labels = PROVINCE_LABELS if dimension == "province" else names(
         [r[0] for r in posted], Sector if dimension == "sector" else Region)
@@ -225,7 +227,8 @@ def funnel(scope: Scope) -> list[dict[str, Any]]:
                func.sum(case((Match.status == "completed", 1), else_=0)),
                func.coalesce(func.sum(Match.amount_yuan), 0)).where(*base)
     ).one()
-    done = [*base, Match.status == "completed", Match.completed_on.is_not(None)]
+    done = [*base, Match.status == "completed", Match.completed_on.is_not(None),
+            Match.completed_on <= beijing_today()]
     return [
         {"step": "已确认对接", "count": confirmed or 0, "days": None, "amount": int(money or 0)},
         {"step": "双方已接受", "count": int(accepted or 0),

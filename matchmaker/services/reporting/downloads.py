@@ -83,10 +83,15 @@ def _match_rows(scope: Scope, statuses=("confirmed", "accepted", "completed"), l
         .order_by(Match.id).limit(limit)).all()
 
 
+def _counted(match: Match) -> bool:
+    """Only delivered money the offer side confirmed is reported (see ``counted``)."""
+    return match.delivery_status == "confirmed" and match.delivered_yuan is not None
+
+
 def _matches_table(scope: Scope) -> Table:
     rows = [[m.id, title, rec, fund, sector, PROVINCE_LABELS.get(pcode, pname),
              pref_name or "", rname, wan_number(m.amount_yuan),
-             wan_number(m.delivered_yuan) if m.delivered_yuan is not None else "",
+             wan_number(m.delivered_yuan) if _counted(m) else "",
              MATCH_STATUSES.get(m.status, m.status), m.created_at.date(), m.completed_on]
             for m, title, rec, fund, sector, pcode, pname, _pc, pref_name, _rc, rname
             in _match_rows(scope)]
@@ -148,7 +153,8 @@ def hxl_csv(scope: Scope, *, user: User, ip: str | None = None) -> bytes:
     """3W (who does what where) as HXL-tagged CSV: header row, tag row, one row per match."""
     rows = [[h for h, _ in HXL_COLUMNS], [t for _, t in HXL_COLUMNS]]
     rows += [[fund, rec, title, sector, pname, pcode, pref_name or "", pref_code or "",
-              m.amount_yuan, m.delivered_yuan or "", MATCH_STATUSES.get(m.status, m.status)]
+              m.amount_yuan, m.delivered_yuan if _counted(m) else "",
+              MATCH_STATUSES.get(m.status, m.status)]
              for m, title, rec, fund, sector, pcode, pname, pref_code, pref_name, _rc, _rn
              in _match_rows(scope)]
     audit.record("dashboard.export", user=user, ip=ip,

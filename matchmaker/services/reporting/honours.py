@@ -9,16 +9,20 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Region
+from ..matching.figures import beijing_today
+from .counted import counted_delivery
 from .dashboard import RowPage, paginate_rows
 
 
 def valid_year(text: str | None) -> int | None:
-    """A year between 2000 and 2100 from a query arg, else None."""
-    return int(text) if text and text.isdigit() and 2000 <= int(text) <= 2100 else None
+    """A year between 2000 and this year (Beijing time) from a query arg, else None."""
+    ok = text and text.isascii() and text.isdigit()
+    return int(text) if ok and 2000 <= int(text) <= beijing_today().year else None
 
 
 def _where(year: int | None, organisation_id: int | None = None) -> list:
-    conds = [Match.status == "completed"]
+    """Confirmed delivery of verified organisations (see ``counted``), in ``year``."""
+    conds = counted_delivery()
     if year:
         conds += [Match.completed_on >= date(year, 1, 1), Match.completed_on <= date(year, 12, 31)]
     if organisation_id is not None:
@@ -74,10 +78,10 @@ def certificate(organisation_id: int, year: int | None) -> dict[str, Any] | None
 
 
 def years() -> list[int]:
-    """Years with completed matches, newest first (for the filter)."""
-    first, last = db.session.execute(
-        select(func.min(Match.completed_on), func.max(Match.completed_on))
-        .where(Match.status == "completed")).one()
-    if first is None:
-        return [date.today().year]
-    return list(range(max(last.year, date.today().year), first.year - 1, -1))
+    """Years with counted deliveries up to this year (Beijing time), newest first (for the
+    filter); never a year in the future."""
+    this_year = beijing_today().year
+    first = db.session.scalar(select(func.min(Match.completed_on)).where(*counted_delivery()))
+    if first is None or first.year > this_year:
+        return [this_year]
+    return list(range(this_year, first.year - 1, -1))

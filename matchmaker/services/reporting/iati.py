@@ -95,7 +95,8 @@ def _activity(root, match, region_code: str, region_name: str) -> None:
     etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
     _value(budget, "value", match.amount_yuan, started)
     _transaction(activity, "2", match.amount_yuan, started, funder, recipient)
-    if match.status == "completed" and match.delivered_yuan and match.completed_on:
+    if (match.status == "completed" and match.delivery_status == "confirmed"
+            and match.delivered_yuan and match.completed_on):
         _transaction(activity, "3", match.delivered_yuan, match.completed_on, funder, recipient)
 
 

@@ -64,6 +64,7 @@ def home_summary(user: User) -> dict:
     if is_coordinator(user):
         summary["stale_needs"] = work_queue.stale_needs()
         summary["waiting_matches"] = work_queue.waiting_matches()
+        summary["disputed_deliveries"] = work_queue.disputed_deliveries()
         summary["offers_with_money"] = work_queue.offers_with_money(limit=10)
         summary["flagged_matches"] = vetting.flagged_matches(limit=20)
         summary["open_screening_hits"] = screening.open_count()

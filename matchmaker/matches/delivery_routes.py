@@ -1,0 +1,128 @@
+"""Completion pages: report (with a confirmation step showing the figures), the offer
+side's confirmation or dispute, a coordinator's correction and amount change."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import unit_of_work
+from ..permissions import authorise, requires
+from ..services.errors import DomainError
+from ..services.lists.rules import parse_date, parse_wan
+from ..services.matching import delivery, figures, lifecycle
+from ..web import client_ip
+from .forms import AmountForm, CompleteForm, CorrectForm, DisputeForm, NoteForm
+from .routes import _load, bp
+
+
+def _form_errors(form) -> DomainError:
+    return DomainError("；".join(m for ms in form.errors.values() for m in ms) or "请求无效。")
+
+
+def _back(item_id: int):
+    return redirect(url_for("matches.detail", item_id=item_id))
+
+
+def _run(item_id: int, operation, message: str):
+    try:
+        unit_of_work.run(operation)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(message, "success")
+    return _back(item_id)
+
+
+@bp.post("/<int:item_id>/complete")
+@requires("browse")
+def complete(item_id: int):
+    """First submission: check the figures and show them for confirmation; the second
+    (``confirmed=1``) reports the completion."""
+    match = _load(item_id)
+    authorise("complete_match", match)
+    form = CompleteForm()
+    try:
+        if not form.validate_on_submit():
+            raise _form_errors(form)
+        completed_on = parse_date(form.completed_on.data)
+        delivered = parse_wan(form.delivered_wan.data)
+        figures.check_figures(match, completed_on, delivered)
+    except ValueError as exc:
+        flash(str(exc), "danger")
+        return _back(item_id)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return _back(item_id)
+    if form.confirmed.data != "1":
+        return render_template("matches/complete_confirm.html", match=match, form=form,
+                               completed_on=completed_on, delivered=delivered)
+    return _run(item_id, lambda: lifecycle.complete(
+        item_id, by=current_user, completed_on=completed_on, delivered_yuan=delivered,
+        result_text=form.result_text.data or "", ip=client_ip()),
+        "已报告完成，等待供给方确认到位资金。")
+
+
+@bp.post("/<int:item_id>/confirm-delivery")
+@requires("browse")
+def confirm_delivery(item_id: int):
+    authorise("confirm_delivery", _load(item_id))
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_form_errors(form).message, "danger")
+        return _back(item_id)
+    return _run(item_id, lambda: delivery.confirm_delivery(item_id, by=current_user,
+                                                           ip=client_ip()), "已确认到位资金。")
+
+
+@bp.post("/<int:item_id>/dispute-delivery")
+@requires("browse")
+def dispute_delivery(item_id: int):
+    authorise("confirm_delivery", _load(item_id))
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash(_form_errors(form).message, "danger")
+        return _back(item_id)
+    return _run(item_id, lambda: delivery.dispute_delivery(
+        item_id, by=current_user, note=form.note.data, ip=client_ip()),
+        "已提出异议，协调员将核实更正。")
+
+
+@bp.post("/<int:item_id>/correct")
+@requires("browse")
+def correct(item_id: int):
+    authorise("correct_completion", _load(item_id))
+    form = CorrectForm()
+    try:
+        if not form.validate_on_submit():
+            raise _form_errors(form)
+        completed_on = parse_date(form.completed_on.data)
+        delivered = parse_wan(form.delivered_wan.data)
+    except ValueError as exc:
+        flash(str(exc), "danger")
+        return _back(item_id)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return _back(item_id)
+    return _run(item_id, lambda: delivery.correct_completion(
+        item_id, by=current_user, completed_on=completed_on, delivered_yuan=delivered,
+        reason=form.reason.data, ip=client_ip()), "已更正完成情况。")
+
+
+@bp.post("/<int:item_id>/amount")
+@requires("browse")
+def change_amount(item_id: int):
+    authorise("change_match_amount", _load(item_id))
+    form = AmountForm()
+    try:
+        if not form.validate_on_submit():
+            raise _form_errors(form)
+        amount = parse_wan(form.amount_wan.data)
+    except ValueError as exc:
+        flash(f"对接金额：{exc}", "danger")
+        return _back(item_id)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return _back(item_id)
+    return _run(item_id, lambda: delivery.change_amount(
+        item_id, by=current_user, amount_yuan=amount, ip=client_ip()), "已调整对接金额。")
