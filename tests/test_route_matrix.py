@@ -272,6 +272,17 @@ WEB_ROWS = [
       note="suspended supporter's own match"),
     W("matches.cancel", "POST", "/matches/{match}/cancel",
       E(403, coord=to("/matches/"), **MATCH_HIDDEN), {}, write=True),
+    W("matches.confirm_delivery", "POST", "/matches/{match}/confirm-delivery",
+      E(403, s1=to("/matches/"), **MATCH_HIDDEN), {}, write=True, note="not yet completed"),
+    W("matches.dispute_delivery", "POST", "/matches/{match}/dispute-delivery",
+      E(403, s1=to("/matches/"), **MATCH_HIDDEN), {"note": "金额不符"}, write=True,
+      note="not yet completed"),
+    W("matches.correct", "POST", "/matches/{match}/correct",
+      E(403, coord=to("/matches/"), **MATCH_HIDDEN),
+      {"completed_on": "2026-01-01", "delivered_wan": "0.1", "reason": "核实"}, write=True,
+      note="not yet completed"),
+    W("matches.change_amount", "POST", "/matches/{match}/amount",
+      E(403, coord=to("/matches/"), **MATCH_HIDDEN), {"amount_wan": "0.2"}, write=True),
     W("matches.complete", "POST", "/matches/{match}/complete",
       E(403, r1=to("/matches/"), **MATCH_HIDDEN),
       {"completed_on": "2027-01-01", "delivered_wan": "1"}, write=True),
@@ -448,6 +459,17 @@ API_ROWS = [
     API("api.post_matches_complete", "POST", "/matches/{match}/complete",
         AE(403, r1=409, **MATCH_HIDDEN), {"completed_on": "2027-01-01", "delivered_yuan": 1},
         write=True, note="not yet accepted"),
+    API("api.patch_matches_patch", "PATCH", "/matches/{match}",
+        AE(403, coord=200, **MATCH_HIDDEN), {"amount_yuan": 1500}, write=True),
+    API("api.post_matches_confirm_delivery", "POST", "/matches/{match}/confirm-delivery",
+        AE(403, s1=409, **MATCH_HIDDEN), None, write=True, note="not yet completed"),
+    API("api.post_matches_dispute_delivery", "POST", "/matches/{match}/dispute-delivery",
+        AE(403, s1=409, **MATCH_HIDDEN), {"note": "金额不符"}, write=True,
+        note="not yet completed"),
+    API("api.post_matches_correct", "POST", "/matches/{match}/correct",
+        AE(403, coord=409, **MATCH_HIDDEN),
+        {"completed_on": "2026-01-01", "delivered_yuan": 1, "reason": "核实"}, write=True,
+        note="not yet completed"),
     API("api.post_matches_cancel", "POST", "/matches/{match}/cancel",
         AE(403, coord=200, **MATCH_HIDDEN), {}, write=True),
 ]
@@ -506,6 +528,7 @@ class World:
             done = make_match(factories.make_need(r1), factories.make_offer(s1), "completed",
                               1000)
             done.completed_on, done.delivered_yuan = date(2026, 5, 1), 1000
+            done.delivery_status = "confirmed"  # the offer side confirmed the figures
             entry = BlacklistEntry(name="中国测试协会", name_key="测试", list_type="banned")
             db.session.add(entry)
             db.session.flush()

@@ -9,8 +9,9 @@ from flask_login import current_user
 from .. import unit_of_work
 from ..permissions import authorise, requires
 from ..services.errors import DomainError
-from ..services.lists.rules import parse_date, parse_wan
+from ..services.lists.rules import parse_date
 from ..services.matching import delivery, figures, lifecycle
+from ..services.money import parse_wan
 from ..web import client_ip
 from .forms import AmountForm, CompleteForm, CorrectForm, DisputeForm, NoteForm
 from .routes import _load, bp

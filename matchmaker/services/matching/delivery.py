@@ -11,7 +11,7 @@ from ...models.base import utcnow
 from ...models.matches import LIVE_STATUSES
 from ...permissions import can_change_match_amount, can_confirm_delivery, can_correct_completion
 from ..errors import Conflict, DomainError, Forbidden
-from ..lists.rules import wan_text
+from ..money import wan_text
 from ..platform import audit, notifications
 from . import figures
 from .lifecycle import _move_money, lock

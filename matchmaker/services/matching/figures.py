@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from ...models import Match
 from ..errors import DomainError
-from ..lists.rules import wan_text
+from ..money import wan_text
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps no daylight saving time
 
