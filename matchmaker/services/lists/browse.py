@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import Select, exists, or_, select
 
 from ...models import Need, Offer, Region, Sector, User
 from ...models.offers import offer_regions
+from ..params import bounded_decimal, bounded_id
 from ..reference.regions import normalise_text
 
 SORTS = {
@@ -33,27 +34,27 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        org = args.get("organisation_id", "")
         return cls(
             q=normalise_text(args.get("q", ""))[:100],
             # Sector codes are digits: a parent ("01") prefixes its children ("0104").
-            sector="".join(c for c in args.get("sector", "") if c.isdigit())[:8],
+            sector="".join(c for c in args.get("sector", "") if "0" <= c <= "9")[:8],
             region=args.get("region", "")[:12],
             status=args.get("status", "") if args.get("status") in
             ("draft", "published", "closed") else "",
             min_wan=args.get("min_wan", "")[:20],
             max_wan=args.get("max_wan", "")[:20],
-            organisation_id=int(org) if org.isdigit() else None,
+            organisation_id=bounded_id(args.get("organisation_id")),
             sort=args.get("sort", "new") if args.get("sort") in SORTS else "new",
         )
 
 
+#: Amount filters beyond this (万元) are typing errors; ignored, as junk is.
+_MAX_FILTER_WAN = Decimal(10**12)
+
+
 def _wan(text: str) -> int | None:
-    try:
-        value = Decimal(normalise_text(text))
-    except InvalidOperation:
-        return None
-    return int(value * 10000) if value.is_finite() and value >= 0 else None
+    value = bounded_decimal(normalise_text(text), Decimal(0), _MAX_FILTER_WAN)
+    return None if value is None else int(value * 10000)
 
 
 def visible(model, user: User):
