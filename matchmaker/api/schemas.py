@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 #: Largest budget (100 亿元, the forms' and sheets' limit too), in yuan.
@@ -55,22 +55,22 @@ def _not_nullable(schema: dict) -> None:
 NotNull = {"json_schema_extra": _not_nullable}
 
 
+def _whole(value):
+    """JSON Schema's ``integer`` includes ``5.0``: a whole float counts as an integer (and
+    only it: ``5.5``, ``"5"`` and ``true`` are still refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+#: An integer field of a request body (a field validator: dates stay in JSON mode).
+Int = Annotated[int, BeforeValidator(_whole)]
+
+
 class Strict(BaseModel):
     """Request bodies: no unknown fields, and strict JSON types: ``"100"`` is no integer,
     ``true`` is no number and ``1`` no boolean (dates are ``"YYYY-MM-DD"`` strings)."""
 
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra=lambda schema, cls: _state_no_nul(schema))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _whole_numbers(cls, data):
-        """JSON Schema's ``integer`` includes ``5.0``: whole floats count as integers (and
-        only they: ``5.5``, ``"5"`` and ``true`` are still refused)."""
-        if isinstance(data, dict):
-            return {k: int(v) if isinstance(v, float) and v.is_integer() else v
-                    for k, v in data.items()}
-        return data
 
     @field_validator("*")
     @classmethod
@@ -108,8 +108,8 @@ class NeedCreate(Strict):
     description: str = Field("", max_length=5000)
     sector_code: SectorCode
     region_code: RegionCode
-    budget_yuan: int = Money
-    beneficiaries: int | None = Field(None, ge=0, le=1_000_000_000)
+    budget_yuan: Int = Money
+    beneficiaries: Int | None = Field(None, ge=0, le=1_000_000_000)
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published"] = "published"
@@ -123,8 +123,8 @@ class NeedPatch(Strict):
     description: str | None = Field(None, max_length=5000)
     sector_code: SectorCode | None = Field(None, **NotNull)
     region_code: RegionCode | None = Field(None, **NotNull)
-    budget_yuan: int | None = Field(None, gt=0, le=MAX_BUDGET_YUAN, **NotNull)
-    beneficiaries: int | None = Field(None, ge=0, le=1_000_000_000)
+    budget_yuan: Int | None = Field(None, gt=0, le=MAX_BUDGET_YUAN, **NotNull)
+    beneficiaries: Int | None = Field(None, ge=0, le=1_000_000_000)
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published", "closed"] | None = None
@@ -137,7 +137,7 @@ class OfferCreate(Strict):
     description: str = Field("", max_length=5000)
     sector_codes: list[SectorCode] = Field(min_length=1, max_length=20)
     target_region_codes: list[RegionCode] = Field(default_factory=list, max_length=300)
-    budget_yuan: int = Money
+    budget_yuan: Int = Money
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published"] = "published"
@@ -151,7 +151,7 @@ class OfferPatch(Strict):
     description: str | None = Field(None, max_length=5000)
     sector_codes: list[SectorCode] | None = Field(None, min_length=1, max_length=20, **NotNull)
     target_region_codes: list[RegionCode] | None = Field(None, max_length=300)
-    budget_yuan: int | None = Field(None, gt=0, le=MAX_BUDGET_YUAN, **NotNull)
+    budget_yuan: Int | None = Field(None, gt=0, le=MAX_BUDGET_YUAN, **NotNull)
     start_date: date | None = None
     end_date: date | None = None
     status: Literal["draft", "published", "closed"] | None = None
@@ -219,10 +219,10 @@ Id = Field(ge=1, le=2**31 - 1)
 
 
 class MatchCreate(Strict):
-    need_id: int = Id
-    offer_id: int = Id
+    need_id: Int = Id
+    offer_id: Int = Id
     status: Literal["confirmed", "rejected"]
-    amount_yuan: int = Field(0, ge=0, le=10_000_000_000_000,
+    amount_yuan: Int = Field(0, ge=0, le=10_000_000_000_000,
                              description="confirmed 时必须大于 0（否则 422）")
     note: str = Field("", max_length=2000)
 
