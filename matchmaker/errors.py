@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -57,9 +57,18 @@ def register(app: Flask) -> None:
         return render_error(500)
 
     def described(error, status):
+        if status in (404, 405) and request.blueprint is None and request.path.startswith(
+                "/api/v1/"):
+            from .api.core import not_routed  # routing failed: the API's JSON shape
+
+            return not_routed(error)
         # A description written for users (Chinese) is shown; werkzeug's English ones not.
         text = getattr(error, "description", "") or ""
-        return render_error(status, text if text and not text.isascii() else None)
+        response = make_response(render_error(status, text if text and not text.isascii()
+                                              else None))
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110
+        return response
 
     for status in (400, 404, 405, 413, 429):
         app.register_error_handler(status, lambda e, s=status: described(e, s))

@@ -18,14 +18,13 @@ from ..errors import record_denial
 from ..extensions import csrf, db, limiter
 from ..services.accounts import identity
 from ..services.errors import DomainError
+from ..services.params import MAX_ID, MAX_PAGE, bounded_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # tokens only: no cookie is ever accepted here, so there is no CSRF to forge
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
 NUL_MESSAGE = "不能包含空字符（U+0000）。"
-#: Largest row id (INTEGER primary keys on PostgreSQL); larger ids name nothing.
-MAX_ID = 2**31 - 1
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
                 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
@@ -67,6 +66,13 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
 def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if request.method == "OPTIONS":  # exactly the documented methods, not the catch-all's
+        allowed = _allowed_methods()
+        if not allowed:
+            return error(404)
+        response = current_app.response_class(status=204)
+        response.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
+        return response
     token = bearer_token()
     user = identity.user_for_token(token) if token else None
     if user is None:
@@ -116,10 +122,8 @@ def _retry_after() -> int:
 _UNKNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-@bp.route("/<path:_rest>", methods=_UNKNOWN_METHODS, endpoint="unknown")
-def unknown(_rest: str):
-    """Paths under /api/v1 that no rule takes (``/needs/abc``, a method the path lacks): the
-    JSON error shape, not the site's HTML page (routing errors never reach ``bp``'s handlers)."""
+def _allowed_methods() -> list[str]:
+    """The methods some API operation takes at the request's path."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
     for method in _UNKNOWN_METHODS:
@@ -129,11 +133,26 @@ def unknown(_rest: str):
             continue
         if endpoint != "api.unknown":
             allowed.append(method)
+    return allowed
+
+
+def not_routed(exc: HTTPException | None = None):
+    """A 404 or 405 of routing under /api/v1 (``/needs/abc``, a method the path lacks, even
+    one such as ``TRACE`` or ``QUERY`` no rule names): the JSON error shape, and a 405's
+    ``Allow`` names the operations' methods. Routing errors never reach ``bp``'s handlers:
+    the catch-all rule below and the app's 404/405 handlers call this."""
+    allowed = _allowed_methods()
     if not allowed:
         return error(404)
     response, status = error(405)
     response.headers["Allow"] = ", ".join(allowed)
     return response, status
+
+
+@bp.route("/<path:_rest>", methods=_UNKNOWN_METHODS, endpoint="unknown")
+def unknown(_rest: str):
+    """Paths under /api/v1 that no rule takes."""
+    return not_routed()
 
 
 # Code-specific app handlers win over class handlers, so register per code (JSON, not HTML).
@@ -201,34 +220,63 @@ def _unsupported():
     return exc
 
 
-#: Pages past this are empty anyway; querying them would overflow OFFSET.
-_MAX_QUERY_PAGE = 10_000_000
+#: Query parameters that are numbers, as the OpenAPI document states them; the server
+#: enforces exactly these bounds (``int_arg``): anything else present is a 422.
+ID_PARAM = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+PAGE_PARAM = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+SIZE_PARAM = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+PAGE_PARAMS = (("page", PAGE_PARAM, f"页码，从 1 开始，最大 {MAX_PAGE}（超出末页时 items 为空）"),
+               ("per_page", SIZE_PARAM, "每页条数，默认 20；大于 100 时按 100"))
 
 
-def int_arg(name: str) -> int | None:
-    """A query argument of ASCII digits as an int (``"²"`` is ``isdigit()`` but no int)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+def _invalid(name: str, message: str) -> DomainError:
+    return DomainError(f"输入无效：{name} {message}", fields={name: [message]})
+
+
+def int_arg(name: str, schema: dict = ID_PARAM) -> int | None:
+    """Query argument ``name`` as an int within ``schema``'s bounds; ``None`` when absent.
+    Present but not plain ASCII digits in range (``""``, ``"null"``, ``"²"``, ``" 1"``,
+    ``"0"``, ``"10^23"``): 422 with ``fields``."""
+    if name not in request.args:
+        return None
+    text = request.args[name]
+    low, high = schema["minimum"], schema["maximum"]
+    value = bounded_int(text, low, high) if text == text.strip() else None
+    if value is None:
+        raise _invalid(name, f"应为 {low} 到 {high} 之间的整数。")
+    return value
 
 
 def id_arg(name: str) -> int | None:
-    """An id filter: ``None`` when absent or not a number; 0 (no row) when out of range."""
-    value = int_arg(name)
-    return None if value is None else (value if value <= MAX_ID else 0)
+    """An id filter (1..2^31 - 1): ``None`` when absent; 422 when not such a number."""
+    return int_arg(name, ID_PARAM)
+
+
+def enum_arg(name: str, values) -> str | None:
+    """Query argument ``name`` when it is one of ``values``; ``None`` when absent; 422 else."""
+    if name not in request.args:
+        return None
+    value = request.args[name]
+    if value not in values:
+        raise _invalid(name, f"取值应为 {' | '.join(values)}。")
+    return value
+
+
+def enum_param(values) -> dict:
+    """The OpenAPI schema of a query parameter ``enum_arg`` checks."""
+    return {"type": "string", "enum": list(values)}
 
 
 def page_args() -> tuple[int, int]:
-    """``page`` ≥ 1 and ``per_page`` clamped to 1..100 (default 20)."""
-    def number(name: str, default: int) -> int:
-        value = int_arg(name)
-        return value if value else default
-
-    return number("page", 1), min(number("per_page", 20), 100)
+    """``page`` (1..MAX_PAGE, default 1) and ``per_page`` (default 20, clamped to 100)."""
+    page = int_arg("page", PAGE_PARAM) or 1
+    per_page = int_arg("per_page", SIZE_PARAM) or 20
+    return page, min(per_page, 100)
 
 
 def paginated(stmt, serialise: Callable[[Any], dict]):
     page, per_page = page_args()
-    result = db.paginate(stmt, page=min(page, _MAX_QUERY_PAGE), per_page=per_page,
+    result = db.paginate(stmt, page=page, per_page=per_page,
                          error_out=False, count=True)
     return jsonify({"items": [serialise(x) for x in result.items], "page": page,
                     "per_page": per_page, "total": result.total})
@@ -244,7 +292,8 @@ class Operation:
     response: type[BaseModel] | None
     status: int
     errors: tuple[int, ...]
-    params: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    #: Query parameters: (name, OpenAPI type name or schema, description).
+    params: tuple[tuple[str, str | dict, str], ...] = field(default_factory=tuple)
     body_optional: bool = False
 
 
@@ -254,12 +303,14 @@ OPERATIONS: list[Operation] = []
 def route(method: str, path: str, *, summary: str, roles: str = "任何用户",
           body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
           status: int = 200, errors: tuple[int, ...] = (),
-          params: tuple[tuple[str, str, str], ...] = (), body_optional: bool = False):
-    """Register a view on the blueprint and describe it for the OpenAPI document
-    (``body_optional``: a request without a body is valid, see :func:`optional_body`)."""
+          params: tuple[tuple[str, str | dict, str], ...] = (), body_optional: bool = False):
+    """Register a view on the blueprint and describe it for the OpenAPI document. Every
+    operation may answer 401 and 429; one with query parameters also 422 (a bad value).
+    ``body_optional``: a request without a body is valid, see :func:`optional_body`."""
     flask_path = path.replace("{id}", "<int:item_id>")
+    common = (401, 429, 422) if params else (401, 429)
     OPERATIONS.append(Operation(method, path, summary, roles, body, response, status,
-                                (401, 429, *errors), params, body_optional))
+                                (*common, *errors), params, body_optional))
 
     def decorator(view):
         bp.add_url_rule(flask_path, view_func=view, methods=[method],

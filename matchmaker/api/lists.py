@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from .. import unit_of_work
 from ..extensions import db
 from ..models import Need, Offer
+from ..models.listing import LIST_STATUSES
 from ..permissions import (
     can_change_status,
     can_delete_item,
@@ -28,7 +29,16 @@ from ..services.matching import ranking
 from ..services.money import wan_text
 from ..services.reference.regions import RegionIndex
 from . import schemas, serialise
-from .core import body, int_arg, paginated, route
+from .core import (
+    PAGE_PARAMS,
+    SIZE_PARAM,
+    body,
+    enum_arg,
+    enum_param,
+    int_arg,
+    paginated,
+    route,
+)
 
 #: Service field names → API field names, for error ``fields``.
 API_FIELDS = {"sector": "sector_code", "region": "region_code", "budget_wan": "budget_yuan",
@@ -74,10 +84,8 @@ OFFERS = Kind("offers", Offer, offers, serialise.offer, schemas.OfferCreate, sch
               can_post_offer, "供给")
 LIST_PARAMS = (("sector_code", "string", "领域代码（大类代码含其子领域）"),
                ("region_code", "string", "地区代码（含下辖地区）"),
-               ("status", "string", "draft | published | closed"),
-               ("q", "string", "标题和简介关键词"),
-               ("page", "integer", "页码，从 1 开始"),
-               ("per_page", "integer", "每页条数，最多 100"))
+               ("status", enum_param(LIST_STATUSES), "draft | published | closed"),
+               ("q", "string", "标题和简介关键词"), *PAGE_PARAMS)
 
 
 def _load(kind: Kind, item_id: int):
@@ -91,7 +99,7 @@ def _list(kind: Kind):
     args = request.args
     filters = Filters.from_args({"q": args.get("q", ""), "sector": args.get("sector_code", ""),
                                  "region": args.get("region_code", ""),
-                                 "status": args.get("status", "")})
+                                 "status": enum_arg("status", LIST_STATUSES) or ""})
     return paginated(browse(kind.model, g.api_user, filters), kind.out)
 
 
@@ -141,8 +149,7 @@ def _candidates(kind: Kind, item_id: int):
     item = _load(kind, item_id)
     if not can_see_candidates(g.api_user, item):
         raise Forbidden("只有协调员和审核通过的发布单位可以查看推荐。")
-    limit = int_arg("limit")
-    limit = max(1, min(limit, 100)) if limit is not None else 10
+    limit = min(int_arg("limit", SIZE_PARAM) or 10, 100)
     if kind is NEEDS:
         found = ranking.candidates_for_need(item, limit=limit)
     else:
@@ -179,7 +186,8 @@ def _register(kind: Kind) -> None:
           status=204, errors=(403, 404, 409))(views["delete"])
     route("GET", f"/{n}/{{id}}/candidates", summary="推荐的对接对象（按得分排序）",
           roles="协调员；发布单位", response=cand, errors=(403, 404),
-          params=(("limit", "integer", "返回条数，默认 10，最多 100"),))(views["candidates"])
+          params=(("limit", SIZE_PARAM, "返回条数，默认 10；大于 100 时按 100"),))(
+        views["candidates"])
 
 
 _register(NEEDS)

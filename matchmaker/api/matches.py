@@ -6,13 +6,24 @@ from flask import g, jsonify, request
 
 from .. import unit_of_work
 from ..models import Match
+from ..models.matches import MATCH_STATUSES
 from ..services.matching import delivery, lifecycle, visibility
 from . import schemas, serialise
-from .core import body, id_arg, optional_body, paginated, route
+from .core import (
+    ID_PARAM,
+    PAGE_PARAMS,
+    body,
+    enum_arg,
+    enum_param,
+    id_arg,
+    optional_body,
+    paginated,
+    route,
+)
 
-MATCH_PARAMS = (("need_id", "integer", "需求 id"), ("offer_id", "integer", "供给 id"),
-                ("status", "string", "confirmed | accepted | completed | rejected | declined |"
-                 " cancelled"), ("page", "integer", "页码"), ("per_page", "integer", "每页条数"))
+MATCH_PARAMS = (("need_id", ID_PARAM, "需求 id"), ("offer_id", ID_PARAM, "供给 id"),
+                ("status", enum_param(MATCH_STATUSES), " | ".join(MATCH_STATUSES)),
+                *PAGE_PARAMS)
 
 
 def _load(match_id: int) -> Match:
@@ -28,8 +39,9 @@ def matches_list():
         value = id_arg(name)
         if value is not None:
             stmt = stmt.where(getattr(Match, name) == value)
-    if request.args.get("status"):
-        stmt = stmt.where(Match.status == request.args["status"])
+    status = enum_arg("status", MATCH_STATUSES)
+    if status is not None:
+        stmt = stmt.where(Match.status == status)
     return paginated(stmt.order_by(Match.id.desc()), serialise.match)
 
 

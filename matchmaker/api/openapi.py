@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from . import schemas
-from .core import MAX_ID, OPERATIONS, STATUS_MESSAGES
+from .core import ID_PARAM, OPERATIONS, STATUS_MESSAGES
 
 REF = "#/components/schemas/{model}"
 
@@ -30,10 +30,11 @@ def _operation(op, refs: dict) -> dict:
     params = []
     if "{id}" in op.path:
         params.append({"name": "id", "in": "path", "required": True,
-                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}})
+                       "schema": ID_PARAM})
     for name, kind, description in op.params:
         params.append({"name": name, "in": "query", "required": False,
-                       "description": description, "schema": {"type": kind}})
+                       "description": description,
+                       "schema": kind if isinstance(kind, dict) else {"type": kind}})
     responses: dict = {}
     if op.status == 204:
         responses["204"] = {"description": "已删除"}

@@ -9,6 +9,7 @@ from .. import unit_of_work
 from ..extensions import db
 from ..models.base import utcnow
 from ..permissions import requires
+from ..services.params import page_args
 from ..services.platform import audit_search
 from ..web import client_ip
 
@@ -20,7 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @requires("view_audit_log")
 def index():
     filters = audit_search.AuditFilters.from_args(request.args)
-    page = db.paginate(audit_search.query(filters), per_page=50, error_out=False)
+    page = db.paginate(audit_search.query(filters), **page_args(request.args, 50, 50),
+                       error_out=False)
     return render_template("audit/index.html", page=page, filters=filters,
                            choices=audit_search.choices(), results=audit_search.RESULT_LABELS,
                            format_changes=audit_search.format_changes)

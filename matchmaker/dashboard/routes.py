@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import unit_of_work
 from ..permissions import authorise, requires
+from ..services.params import MAX_PAGE, bounded_int
 from ..services.reporting import dashboard, downloads, gaps, honours, iati, tilemap
 from ..services.reporting.dashboard import Scope
 from ..web import client_ip
@@ -19,8 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(arg: str = "page") -> int:
-    text = request.args.get(arg, "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+    return bounded_int(request.args.get(arg), 1, MAX_PAGE, default=1)
 
 
 def _download(data: bytes, mimetype: str, name: str):

@@ -15,6 +15,7 @@ from ..permissions import authorise, requires
 from ..services.errors import DomainError, NotFound
 from ..services.matching import candidates, figures, lifecycle, plans, ranking, visibility
 from ..services.money import parse_wan
+from ..services.params import bounded_id, page_args
 from ..services.platform import audit_history
 from ..web import client_ip
 from .forms import (
@@ -37,7 +38,8 @@ def index():
     status = request.args.get("status", "")
     if status in MATCH_STATUSES:
         stmt = stmt.where(Match.status == status)
-    page = db.paginate(stmt.order_by(Match.updated_at.desc(), Match.id.desc()), per_page=20)
+    page = db.paginate(stmt.order_by(Match.updated_at.desc(), Match.id.desc()),
+                       **page_args(request.args, 20, 20))
     return render_template("matches/list.html", page=page, status=status,
                            statuses=MATCH_STATUSES)
 
@@ -81,7 +83,8 @@ def _decide(status: str, form) -> object:
     try:
         amount = parse_wan(form.amount_wan.data) if status == "confirmed" else 0
         decision = lifecycle.Decision(
-            need_id=int(form.need_id.data or 0), offer_id=int(form.offer_id.data or 0),
+            need_id=bounded_id(form.need_id.data) or 0,
+            offer_id=bounded_id(form.offer_id.data) or 0,  # 0 names no row: a 422
             status=status, amount_yuan=amount, note=form.note.data or "")
         match = unit_of_work.run(
             lambda: lifecycle.decide(decision, by=current_user, ip=client_ip()))
@@ -171,10 +174,18 @@ def cancel(item_id: int):
 @requires("decide_matches")
 def plan():
     province = request.args.get("province", "")[:12]
-    sector = "".join(c for c in request.args.get("sector", "") if c.isdigit())[:8]
+    sector = "".join(c for c in request.args.get("sector", "") if "0" <= c <= "9")[:8]
     rows = plans.suggest(province=province, sector=sector) if request.args.get("run") else None
     return render_template("matches/plan.html", rows=rows, province=province, sector=sector,
                            sectors=lv.sector_choices(blank="全部领域"))
+
+
+def _plan_id(text: str) -> int:
+    """A need or offer id posted with the plan; junk or out of range: nothing confirmed."""
+    value = bounded_id(text)
+    if value is None:
+        raise DomainError("建议方案数据有误，请重新生成方案。")
+    return value
 
 
 @bp.post("/plan/confirm")
@@ -183,7 +194,7 @@ def plan_confirm():
     form = request.form
     chosen = set(form.getlist("include"))
     try:
-        rows = [(int(n), int(o), parse_wan(a)) for k, (n, o, a) in enumerate(zip(
+        rows = [(_plan_id(n), _plan_id(o), parse_wan(a)) for k, (n, o, a) in enumerate(zip(
             form.getlist("need_id"), form.getlist("offer_id"), form.getlist("amount_wan"),
             strict=True)) if str(k) in chosen]
         created = unit_of_work.run(lambda: plans.confirm_all(rows, by=current_user, ip=client_ip()))

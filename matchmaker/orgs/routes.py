@@ -19,6 +19,7 @@ from ..permissions import (
 from ..services.accounts import registration
 from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening, vetting
+from ..services.params import page_args
 from ..services.platform import audit_history, audit_search
 from ..web import client_ip, commit_sensitive_action
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
@@ -60,7 +61,7 @@ def index():
     kind = request.args.get("kind") or None
     q = (request.args.get("q") or "").strip()[:50]
     page = db.paginate(vetting.organisations_query(status=status, kind=kind, q=q),
-                       per_page=20, error_out=False)
+                       **page_args(request.args, 20, 20), error_out=False)
     return render_template("orgs/list.html", page=page, statuses=ORG_STATUSES,
                            kinds=ORG_KINDS, filters={"status": status, "kind": kind, "q": q})
 

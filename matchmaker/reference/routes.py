@@ -23,6 +23,7 @@ from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, requires
 from ..services.errors import DomainError
 from ..services.matching import ranking, weights
+from ..services.params import page_args
 from ..services.reference import corrections
 from ..web import client_ip
 from .forms import PairingForm, RegionForm
@@ -49,7 +50,8 @@ def pairings():
     verified = request.args.get("verified") or None
     q = (request.args.get("q") or "").strip()[:50]
     page = db.paginate(
-        corrections.pairings_query(province=province, verified=verified, q=q), per_page=50
+        corrections.pairings_query(province=province, verified=verified, q=q),
+        **page_args(request.args, 50)
     )
     return render_template(
         "reference/pairings.html",

@@ -23,6 +23,7 @@ from ..models.blacklist import LIST_TYPES
 from ..permissions import needs_reauthentication, requires
 from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening
+from ..services.params import page_args
 from ..web import client_ip, commit_sensitive_action
 from .forms import DecisionForm, ListUploadForm
 
@@ -32,7 +33,8 @@ bp = Blueprint("screening", __name__, url_prefix="/screening")
 @bp.get("")
 @requires("review_screening")
 def queue():
-    page = db.paginate(screening.open_hits_query(), per_page=20, error_out=False)
+    page = db.paginate(screening.open_hits_query(), **page_args(request.args, 20, 20),
+                       error_out=False)
     return render_template("screening/queue.html", page=page, form=DecisionForm(),
                            reauth=needs_reauthentication(current_user),
                            list_size=blacklist.entry_count())
@@ -89,7 +91,8 @@ def lists():
         status = 422
     q = (request.args.get("q") or "").strip()[:50]
     list_type = request.args.get("type") or None
-    page = db.paginate(blacklist.entries_query(q, list_type), per_page=50, error_out=False)
+    page = db.paginate(blacklist.entries_query(q, list_type), **page_args(request.args, 50, 50),
+                       error_out=False)
     return render_template("screening/lists.html", form=form, errors=errors, page=page,
                            headers=blacklist.HEADERS, list_types=LIST_TYPES,
                            filters={"q": q, "type": list_type}), status

@@ -21,6 +21,7 @@ from .. import unit_of_work
 from ..permissions import can_import_list, is_staff
 from ..services.errors import DomainError
 from ..services.lists.browse import Filters
+from ..services.params import page_args
 from ..services.platform import audit
 from ..services.sheets import exports, imports, uploads, workbooks
 from ..web import client_ip
@@ -125,7 +126,7 @@ def preview(kind: str, token: str):
     result = meta["preview"]
     only_errors = request.args.get("only") == "errors"
     rows = [r for r in result["rows"] if r["errors"]] if only_errors else result["rows"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_args(request.args)["page"]
     pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
     shown = rows[(page - 1) * PER_PAGE:page * PER_PAGE]
     return render_template("sheets/preview.html", kind=kind, token=token, meta=meta,

@@ -16,6 +16,7 @@ from ..models import Organisation, User
 from ..permissions import requires
 from ..services.accounts import identity, lifecycle, sessions
 from ..services.errors import DomainError
+from ..services.params import page_args
 from ..web import client_ip
 from .forms import ActionForm, NewUserForm, choices
 
@@ -53,7 +54,8 @@ def index():
     status = request.args.get("status", "")
     status = status if status in lifecycle.STATUS_LABELS else ""
     page = db.paginate(lifecycle.users_query(q=q, status=status or None),
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
+                       **page_args(request.args, current_app.config["PER_PAGE"],
+                                   current_app.config["PER_PAGE"]), error_out=False)
     return render_template("users/list.html", page=page, filters={"q": q, "status": status},
                            statuses=lifecycle.STATUS_LABELS, status_of=lifecycle.status_of)
 

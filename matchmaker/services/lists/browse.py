@@ -9,6 +9,7 @@ from sqlalchemy import Select, exists, or_, select
 from ...models import Need, Offer, Region, Sector, User
 from ...models.offers import offer_regions
 from ..money import filter_wan
+from ..params import bounded_id
 from ..reference.regions import normalise_text
 
 SORTS = {
@@ -33,17 +34,16 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        org = args.get("organisation_id", "")
         return cls(
             q=normalise_text(args.get("q", ""))[:100],
             # Sector codes are digits: a parent ("01") prefixes its children ("0104").
-            sector="".join(c for c in args.get("sector", "") if c.isdigit())[:8],
+            sector="".join(c for c in args.get("sector", "") if "0" <= c <= "9")[:8],
             region=args.get("region", "")[:12],
             status=args.get("status", "") if args.get("status") in
             ("draft", "published", "closed") else "",
             min_wan=args.get("min_wan", "")[:20],
             max_wan=args.get("max_wan", "")[:20],
-            organisation_id=int(org) if org.isdigit() else None,
+            organisation_id=bounded_id(args.get("organisation_id")),
             sort=args.get("sort", "new") if args.get("sort") in SORTS else "new",
         )
 

@@ -4,12 +4,14 @@ filtered by sector, province and minimum score."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Need, Offer, Region
+from ..params import bounded_decimal
 from . import ranking
 
 
@@ -22,13 +24,12 @@ class CandidateFilters:
 
     @classmethod
     def from_args(cls, args) -> CandidateFilters:
-        try:
-            min_score = min(max(float(args.get("min_score", "0") or 0), 0.0), 1.0)
-        except ValueError:
-            min_score = 0.0
-        return cls(sector="".join(c for c in args.get("sector", "") if c.isdigit())[:8],
-                   province=args.get("province", "")[:12], min_score=min_score,
-                   widen=args.get("widen") == "1")
+        """Build from query arguments; junk or out-of-range values are ignored."""
+        min_score = bounded_decimal(args.get("min_score"), Decimal(0), Decimal(1))
+        return cls(sector="".join(c for c in args.get("sector", "") if "0" <= c <= "9")[:8],
+                   province=args.get("province", "")[:12],
+                   widen=args.get("widen") == "1",
+                   min_score=float(min_score or 0))
 
 
 def default_amount(need: Need, offer: Offer) -> int:

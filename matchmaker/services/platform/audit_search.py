@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEvent, Organisation, User
+from ..params import bounded_id
 from ..sheets import writer
 from . import audit
 
@@ -26,8 +27,7 @@ def _date(text: str | None) -> date | None:
 
 
 def _id(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return bounded_id(text)
 
 
 @dataclass(frozen=True)
