@@ -29,16 +29,8 @@ from ..services.matching import ranking
 from ..services.money import wan_text
 from ..services.reference.regions import RegionIndex
 from . import schemas, serialise
-from .core import (
-    PAGE_PARAMS,
-    SIZE_PARAM,
-    body,
-    enum_arg,
-    enum_param,
-    int_arg,
-    paginated,
-    route,
-)
+from .core import route
+from .inputs import PAGE_PARAMS, SIZE_PARAM, body, enum_arg, enum_param, int_arg, paginated
 
 #: Service field names → API field names, for error ``fields``.
 API_FIELDS = {"sector": "sector_code", "region": "region_code", "budget_wan": "budget_yuan",

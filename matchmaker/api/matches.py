@@ -9,7 +9,8 @@ from ..models import Match
 from ..models.matches import MATCH_STATUSES
 from ..services.matching import delivery, lifecycle, visibility
 from . import schemas, serialise
-from .core import (
+from .core import route
+from .inputs import (
     ID_PARAM,
     PAGE_PARAMS,
     body,
@@ -18,7 +19,6 @@ from .core import (
     id_arg,
     optional_body,
     paginated,
-    route,
 )
 
 MATCH_PARAMS = (("need_id", ID_PARAM, "需求 id"), ("offer_id", ID_PARAM, "供给 id"),

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from . import schemas
-from .core import ID_PARAM, OPERATIONS, STATUS_MESSAGES
+from .core import OPERATIONS, STATUS_MESSAGES
+from .inputs import ID_PARAM
 
 REF = "#/components/schemas/{model}"
 
