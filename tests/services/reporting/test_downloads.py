@@ -19,7 +19,7 @@ from matchmaker.services.reporting.dashboard import Scope
 from tests import factories
 from tests.dashboard_helpers import build
 
-XSD = Path(__file__).resolve().parents[1] / "data" / "iati" / "iati-activities-schema.xsd"
+XSD = Path(__file__).resolve().parents[2] / "data" / "iati" / "iati-activities-schema.xsd"
 
 
 @pytest.fixture()

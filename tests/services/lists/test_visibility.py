@@ -13,7 +13,7 @@ from matchmaker.models import Match, User
 from matchmaker.services.lists import visibility
 from tests import factories
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture()
