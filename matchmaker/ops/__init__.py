@@ -1,0 +1,1 @@
+"""Operations behind the CLI: consistent backups and restores, the demo data set."""
