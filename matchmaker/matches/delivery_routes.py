@@ -25,6 +25,29 @@ def _back(item_id: int):
     return redirect(url_for("matches.detail", item_id=item_id))
 
 
+def _read(form, read, *, prefix: str = ""):
+    """Validate ``form`` and return ``read()`` (its parsed values); None, after flashing why,
+    when anything is wrong."""
+    try:
+        if not form.validate_on_submit():
+            raise _form_errors(form)
+        return read()
+    except ValueError as exc:
+        flash(f"{prefix}{exc}", "danger")
+    except DomainError as exc:
+        flash(exc.message, "danger")
+    return None
+
+
+def _dated_amount(form, field: str, match=None) -> tuple:
+    """(completed_on, yuan) from a completion-like form; checked against ``match``."""
+    completed_on = parse_date(form.completed_on.data)
+    yuan = parse_wan(getattr(form, field).data)
+    if match is not None:
+        figures.check_figures(match, completed_on, yuan)
+    return completed_on, yuan
+
+
 def _run(item_id: int, operation, message: str):
     try:
         unit_of_work.run(operation)
@@ -43,18 +66,10 @@ def complete(item_id: int):
     match = _load(item_id)
     authorise("complete_match", match)
     form = CompleteForm()
-    try:
-        if not form.validate_on_submit():
-            raise _form_errors(form)
-        completed_on = parse_date(form.completed_on.data)
-        delivered = parse_wan(form.delivered_wan.data)
-        figures.check_figures(match, completed_on, delivered)
-    except ValueError as exc:
-        flash(str(exc), "danger")
+    values = _read(form, lambda: _dated_amount(form, "delivered_wan", match))
+    if values is None:
         return _back(item_id)
-    except DomainError as exc:
-        flash(exc.message, "danger")
-        return _back(item_id)
+    completed_on, delivered = values
     if form.confirmed.data != "1":
         return render_template("matches/complete_confirm.html", match=match, form=form,
                                completed_on=completed_on, delivered=delivered)
@@ -94,17 +109,10 @@ def dispute_delivery(item_id: int):
 def correct(item_id: int):
     authorise("correct_completion", _load(item_id))
     form = CorrectForm()
-    try:
-        if not form.validate_on_submit():
-            raise _form_errors(form)
-        completed_on = parse_date(form.completed_on.data)
-        delivered = parse_wan(form.delivered_wan.data)
-    except ValueError as exc:
-        flash(str(exc), "danger")
+    values = _read(form, lambda: _dated_amount(form, "delivered_wan"))
+    if values is None:
         return _back(item_id)
-    except DomainError as exc:
-        flash(exc.message, "danger")
-        return _back(item_id)
+    completed_on, delivered = values
     return _run(item_id, lambda: delivery.correct_completion(
         item_id, by=current_user, completed_on=completed_on, delivered_yuan=delivered,
         reason=form.reason.data, ip=client_ip()), "已更正完成情况。")
@@ -115,15 +123,8 @@ def correct(item_id: int):
 def change_amount(item_id: int):
     authorise("change_match_amount", _load(item_id))
     form = AmountForm()
-    try:
-        if not form.validate_on_submit():
-            raise _form_errors(form)
-        amount = parse_wan(form.amount_wan.data)
-    except ValueError as exc:
-        flash(f"对接金额：{exc}", "danger")
-        return _back(item_id)
-    except DomainError as exc:
-        flash(exc.message, "danger")
+    amount = _read(form, lambda: parse_wan(form.amount_wan.data), prefix="对接金额：")
+    if amount is None:
         return _back(item_id)
     return _run(item_id, lambda: delivery.change_amount(
         item_id, by=current_user, amount_yuan=amount, ip=client_ip()), "已调整对接金额。")

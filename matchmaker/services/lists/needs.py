@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ...models import Need, Organisation, User
-from ..money import parse_wan, wan_text
+from ..money import wan_text
 from ..platform import audit
 from ..reference.regions import RegionIndex, normalise_text
 from .rules import (
@@ -17,7 +17,7 @@ from .rules import (
     check_budget,
     check_common,
     create_item,
-    parse_date,
+    parse_budget_and_dates,
     record_update,
 )
 
@@ -65,17 +65,8 @@ def clean(raw: dict[str, Any], org: Organisation, regions: RegionIndex,
                   f"“{name}”不在本单位辖区内，只能填写本单位所在地区或其下辖县市。")
     values["region_code"] = resolved.code or ""
 
-    try:
-        values["budget_yuan"] = parse_wan(raw.get("budget_wan"))
-    except ValueError as exc:
-        add_error(errors, "budget_wan", str(exc))
+    parse_budget_and_dates(raw, values, errors)
     values["beneficiaries"] = _parse_count(raw.get("beneficiaries"), errors)
-    for field in ("start_date", "end_date"):
-        try:
-            values[field] = parse_date(raw.get(field))
-        except ValueError as exc:
-            add_error(errors, field, str(exc))
-            values[field] = None
     check_common(values, errors)
     if errors:
         return None, errors

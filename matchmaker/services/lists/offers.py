@@ -10,7 +10,7 @@ from typing import Any
 from ...extensions import db
 from ...models import Offer, Organisation, Region, Sector, User
 from ...models.regions import RECIPIENT_PROVINCES
-from ..money import parse_wan, wan_text
+from ..money import wan_text
 from ..platform import audit
 from ..reference.regions import RegionIndex, normalise_text
 from .rules import (
@@ -20,7 +20,7 @@ from .rules import (
     check_budget,
     check_common,
     create_item,
-    parse_date,
+    parse_budget_and_dates,
     record_update,
 )
 
@@ -80,16 +80,7 @@ def clean(raw: dict[str, Any], regions: RegionIndex,
             codes.append(resolved.code)
     values["target_region_codes"] = tuple(dict.fromkeys(codes))
 
-    try:
-        values["budget_yuan"] = parse_wan(raw.get("budget_wan"))
-    except ValueError as exc:
-        add_error(errors, "budget_wan", str(exc))
-    for field in ("start_date", "end_date"):
-        try:
-            values[field] = parse_date(raw.get(field))
-        except ValueError as exc:
-            add_error(errors, field, str(exc))
-            values[field] = None
+    parse_budget_and_dates(raw, values, errors)
     check_common(values, errors)
     if errors:
         return None, errors

@@ -14,7 +14,7 @@ from ...models import Match, Organisation, Sector, User
 from ...models.base import utcnow
 from ...permissions import org_may_act
 from ..errors import Conflict, DomainError, Forbidden
-from ..money import wan_text
+from ..money import parse_wan, wan_text
 from ..platform import audit
 from ..reference.regions import normalise_text
 
@@ -59,6 +59,20 @@ def parse_date(value: Any) -> date | None:
 
 def valid_phone(phone: str) -> bool:
     return bool(_MOBILE.match(phone) or _LANDLINE.match(phone))
+
+
+def parse_budget_and_dates(raw: dict[str, Any], values: dict[str, Any], errors: Errors) -> None:
+    """``budget_wan`` → ``budget_yuan`` and the two dates, each error beside its field."""
+    try:
+        values["budget_yuan"] = parse_wan(raw.get("budget_wan"))
+    except ValueError as exc:
+        add_error(errors, "budget_wan", str(exc))
+    for field in ("start_date", "end_date"):
+        try:
+            values[field] = parse_date(raw.get(field))
+        except ValueError as exc:
+            add_error(errors, field, str(exc))
+            values[field] = None
 
 
 def check_common(values: dict[str, Any], errors: Errors) -> None:
