@@ -106,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .dashboard.routes import bp as dashboard_bp
     from .main.routes import bp as main_bp
-    from .matches.routes import bp as matches_bp
+    from .matches import bp as matches_bp
     from .needs.routes import bp as needs_bp
     from .offers.routes import bp as offers_bp
     from .orgs.routes import bp as orgs_bp

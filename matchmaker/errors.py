@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -19,6 +21,11 @@ MESSAGES = {
     429: ("操作过于频繁", "请求过于频繁，请稍后再试。"),
     500: ("服务器内部错误", "系统出现错误，已记录。请稍后再试；如持续出现，请联系管理员。"),
 }
+
+
+#: Path prefix → handler for requests no rule took (404/405 before any blueprint is
+#: known). The API registers its JSON answer here, so this module imports no blueprint.
+ROUTING_ERROR_HANDLERS: dict[str, Callable] = {}
 
 
 def render_error(status: int, message: str | None = None):
@@ -57,11 +64,10 @@ def register(app: Flask) -> None:
         return render_error(500)
 
     def described(error, status):
-        if status in (404, 405) and request.blueprint is None and request.path.startswith(
-                "/api/v1/"):
-            from .api.core import not_routed  # routing failed: the API's JSON shape
-
-            return not_routed(error)
+        if status in (404, 405) and request.blueprint is None:
+            for prefix, handler in ROUTING_ERROR_HANDLERS.items():
+                if request.path.startswith(prefix):
+                    return handler(error)  # e.g. the API's JSON shape
         # A description written for users (Chinese) is shown; werkzeug's English ones not.
         text = getattr(error, "description", "") or ""
         response = make_response(render_error(status, text if text and not text.isascii()

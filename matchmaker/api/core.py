@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
 from .. import unit_of_work
-from ..errors import record_denial
+from ..errors import ROUTING_ERROR_HANDLERS, record_denial
 from ..extensions import csrf, db, limiter
 from ..services.accounts import identity
 from ..services.errors import DomainError
@@ -157,6 +157,8 @@ def unknown(_rest: str):
 bp.register_error_handler(HTTPException, http_error)
 for _code in STATUS_CODES:
     bp.register_error_handler(_code, http_error)
+# Routing errors never reach ``bp``: the app's handler hands /api/v1 paths back to us.
+ROUTING_ERROR_HANDLERS[bp.url_prefix + "/"] = not_routed
 
 
 @dataclass

@@ -1,0 +1,7 @@
+"""对接 pages: candidates and decisions (``routes``), completion and delivery
+(``delivery_routes``), both on one blueprint (``blueprint``)."""
+
+from . import delivery_routes, routes  # noqa: F401 - each module adds its routes to bp
+from .blueprint import bp
+
+__all__ = ["bp"]

@@ -13,8 +13,9 @@ from ..services.lists.rules import parse_date
 from ..services.matching import delivery, figures, lifecycle
 from ..services.money import parse_wan
 from ..web import client_ip
+from .blueprint import bp
+from .blueprint import load_match as _load
 from .forms import AmountForm, CompleteForm, CorrectForm, DisputeForm, NoteForm
-from .routes import _load, bp
 
 
 def _form_errors(form) -> DomainError:

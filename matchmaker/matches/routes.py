@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,12 +12,14 @@ from ..lists import views as lv
 from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, requires
-from ..services.errors import DomainError, NotFound
+from ..services.errors import DomainError
 from ..services.matching import candidates, figures, lifecycle, plans, ranking, visibility
 from ..services.money import parse_wan
 from ..services.params import bounded_id, page_args
 from ..services.platform import audit_history
 from ..web import client_ip
+from .blueprint import bp
+from .blueprint import load_match as _load
 from .forms import (
     AmountForm,
     CompleteForm,
@@ -27,8 +29,6 @@ from .forms import (
     NoteForm,
     RejectForm,
 )
-
-bp = Blueprint("matches", __name__, url_prefix="/matches")
 
 
 @bp.get("")
@@ -111,13 +111,6 @@ def confirm():
 @requires("decide_matches")
 def reject():
     return _decide("rejected", RejectForm())
-
-
-def _load(item_id: int) -> Match:
-    try:
-        return visibility.load_visible(current_user, item_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/<int:item_id>")
@@ -208,5 +201,3 @@ def plan_confirm():
     return redirect(request.referrer if (request.referrer or "").startswith(
         request.host_url) else url_for("matches.plan"))
 
-
-from . import delivery_routes  # noqa: E402, F401  (registers the completion routes on bp)
