@@ -32,6 +32,9 @@ class Config:
     DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "20"))
     REDIS_URL = os.environ.get("REDIS_URL")  # None: background work runs in-process
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    #: Login attempts per client address (Flask-Limiter; counters in Redis when configured),
+    #: on top of the per-account lock and the per-address failure count.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
     # Rate-limit counters: Redis when configured (shared by workers), else process memory.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -88,6 +91,7 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
     WTF_CSRF_ENABLED = True
+    LOGIN_RATE_LIMIT = "10000 per minute"  # one address logs in all tests; a test lowers it
 
 
 class ProductionConfig(Config):

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import unit_of_work
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import ApiToken
 from ..services.accounts import identity
 from ..services.errors import DomainError, Throttled
@@ -30,6 +30,8 @@ def _policy() -> identity.LoginPolicy:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=lambda: client_ip() or "?")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

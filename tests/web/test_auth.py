@@ -210,3 +210,22 @@ def test_error_pages_are_chinese(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_login_attempts_per_address_are_rate_limited(app, client):
+    from matchmaker.extensions import limiter
+
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limiter.reset()
+    try:
+        responses = []
+        for _ in range(4):
+            page = client.get("/login").get_data(as_text=True)
+            responses.append(client.post("/login", data={
+                "csrf_token": csrf_from(page), "email": "nobody@example.cn",
+                "password": "wrong-Passw0rd"}))
+        assert [r.status_code for r in responses] == [401, 401, 401, 429]
+        assert "过于频繁" in responses[-1].get_data(as_text=True)
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+        limiter.reset()
