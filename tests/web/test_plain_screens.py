@@ -49,3 +49,48 @@ def test_org_history_and_match_timeline_name_people(client, login_as, users):
     timeline = client.get(f"/matches/{match.id}").get_data(as_text=True)
     assert f"2026-11-30 18:21</span> 协调员确认对接（{name}）" in timeline
     assert f"（{email}）" not in timeline
+
+
+def _teaching_pair(users):
+    need = factories.make_need(users["recipient"].organisation, title="江孜县乡村教师培训",
+                               region_code="540222", sector_code="0104", budget_yuan=350_000)
+    offer = factories.make_offer(users["supporter"].organisation, title="基层教师能力提升",
+                                 sectors=("0104",), regions=("540222",), budget_yuan=600_000)
+    db.session.commit()
+    return need, offer
+
+
+def test_min_score_is_typed_on_the_0_to_100_scale(client, login_as, users):
+    need, _ = _teaching_pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    html = client.get(f"{page}?min_score=50").get_data(as_text=True)
+    assert "基层教师能力提升" in html and 'value="50"' in html and "最低得分 0–100" in html
+    assert "0–1\"" not in html
+    assert "基层教师能力提升" not in client.get(f"{page}?min_score=100").get_data(as_text=True)
+
+
+def test_factor_bars_are_0_to_100_in_words_with_a_legend(client, login_as, users):
+    need, offer = _teaching_pair(users)
+    login_as("coordinator")
+    html = client.get(f"/matches/need/{need.id}").get_data(as_text=True)
+    assert 'class="factor-label">领域</span>' in html and "内容" in html
+    assert '<span class="text-muted factor-value">100</span>' in html  # 领域一致
+    assert "0.00" not in html and "1.00" not in html
+    assert "得分怎么算" in html and "需求的领域与供给支持的领域是否一致" in html
+    match = Match(need=need, offer=offer, amount_yuan=100_000, score=0.71, status="confirmed",
+                  factors={"sector": 1.0, "region": 0.75, "budget": 0.4, "text": 0.12},
+                  reasons=[])
+    db.session.add(match)
+    db.session.commit()
+    detail = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "确认时综合得分 71（满分 100）" in detail
+    assert '<span class="text-muted factor-value">12</span>' in detail and "0.12" not in detail
+    assert "得分怎么算" in detail
+
+
+def test_plan_rows_show_factors_in_words(client, login_as, users):
+    _teaching_pair(users)
+    login_as("coordinator")
+    html = client.get("/matches/plan?run=1&province=540000&sector=01").get_data(as_text=True)
+    assert 'data-testid="factor-line">领域 100 · ' in html and "内容 " in html
