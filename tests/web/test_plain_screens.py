@@ -94,3 +94,25 @@ def test_plan_rows_show_factors_in_words(client, login_as, users):
     login_as("coordinator")
     html = client.get("/matches/plan?run=1&province=540000&sector=01").get_data(as_text=True)
     assert 'data-testid="factor-line">领域 100 · ' in html and "内容 " in html
+
+
+def test_source_notes_are_for_admins_only(client, login_as, users):
+    """English working notes ("since 1995", "pseudo code …") are internal."""
+    login_as("recipient")
+    html = client.get("/reference/pairings?q=江孜县").get_data(as_text=True)
+    assert "江孜县" in html and "since 1995" not in html and "source-notes" not in html
+    assert "已核实" in html or "待核实" in html
+
+
+def test_coordinators_do_not_see_region_working_notes(client, login_as, users):
+    login_as("coordinator")
+    html = client.get("/reference/regions?province=XJBT00").get_data(as_text=True)
+    assert "新疆生产建设兵团" in html and "NOT a GB/T" not in html and "pseudo code" not in html
+
+
+def test_admins_see_the_source_notes(client, login_as, users):
+    login_as("admin")
+    html = client.get("/reference/pairings?q=江孜县").get_data(as_text=True)
+    assert "来源备注（内部）" in html and "since 1995" in html
+    html = client.get("/reference/regions?province=XJBT00").get_data(as_text=True)
+    assert "NOT a GB/T" in html
