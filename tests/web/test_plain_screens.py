@@ -116,3 +116,17 @@ def test_admins_see_the_source_notes(client, login_as, users):
     assert "来源备注（内部）" in html and "since 1995" in html
     html = client.get("/reference/regions?province=XJBT00").get_data(as_text=True)
     assert "NOT a GB/T" in html
+
+
+def test_coordinator_home_counts_open_matches_and_links_pending_orgs(client, login_as, users):
+    need = factories.make_need(users["recipient"].organisation)
+    for status in ("confirmed", "accepted", "completed", "completed"):
+        offer = factories.make_offer(users["supporter"].organisation)
+        db.session.add(Match(need=need, offer=offer, amount_yuan=10_000, status=status))
+    factories.make_org(status="pending")
+    db.session.commit()
+    login_as("coordinator")
+    html = client.get("/home").get_data(as_text=True)
+    assert ('进行中的对接</div>\n    <div class="fs-4 fw-semibold">2<' in html)
+    assert 'href="/orgs?status=pending" class="stretched-link">待审核单位</a>' in html
+    assert "含协调员已确认、尚待双方接受的对接" in html
