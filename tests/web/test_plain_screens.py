@@ -130,3 +130,19 @@ def test_coordinator_home_counts_open_matches_and_links_pending_orgs(client, log
     assert ('进行中的对接</div>\n    <div class="fs-4 fw-semibold">2<' in html)
     assert 'href="/orgs?status=pending" class="stretched-link">待审核单位</a>' in html
     assert "含协调员已确认、尚待双方接受的对接" in html
+
+
+def test_required_fields_are_marked_and_primary_buttons_use_the_brand(client, login_as, users):
+    login_as("recipient")
+    html = client.get("/needs/new").get_data(as_text=True)
+    assert '项目名称<span class="required-mark" aria-hidden="true"> *</span></label>' in html
+    assert 'aria-required="true"' in html and "带 <span" in html
+    assert '联系人</label>' in html  # optional: no mark
+
+
+def test_no_bootstrap_blue_primary_buttons(app):
+    from pathlib import Path
+    for path in Path(app.root_path).parent.joinpath("templates").rglob("*.html"):
+        assert "btn-primary" not in path.read_text(encoding="utf-8"), path
+    css = Path(app.static_folder, "css", "app.css").read_text(encoding="utf-8")
+    assert "--bs-pagination-active-bg: var(--brand)" in css
