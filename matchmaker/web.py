@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import permissions, unit_of_work
 from .models.users import ROLES
 from .permissions import can, is_staff, needs_reauthentication
-from .services import money
+from .services import localtime, money
 from .services.accounts import identity
 from .services.errors import DomainError
 from .services.platform import notifications
@@ -126,7 +126,8 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(money.wan_display, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
-    app.add_template_filter(lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "", "datetime")
+    app.add_template_filter(localtime.format_datetime, "datetime")
+    app.add_template_filter(localtime.format_date, "date")
 
 
 def commit_sensitive_action(action: str, password: str | None, operation, *,

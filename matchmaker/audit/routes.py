@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models.base import utcnow
 from ..permissions import requires
 from ..services.params import page_args
-from ..services.platform import audit_search
+from ..services.platform import audit_format, audit_search
 from ..web import client_ip
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -25,7 +25,8 @@ def index():
                        error_out=False)
     return render_template("audit/index.html", page=page, filters=filters,
                            choices=audit_search.choices(), results=audit_search.RESULT_LABELS,
-                           format_changes=audit_search.format_changes)
+                           format_changes=audit_format.format_changes,
+                           entity_labels=audit_format.ENTITY_LABELS)
 
 
 @bp.get("/export.xlsx")

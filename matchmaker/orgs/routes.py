@@ -20,7 +20,7 @@ from ..services.accounts import registration
 from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening, vetting
 from ..services.params import page_args
-from ..services.platform import audit_history, audit_search
+from ..services.platform import audit_format, audit_history
 from ..web import client_ip, commit_sensitive_action
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
 
@@ -80,7 +80,7 @@ def detail(org_id: int):
         open_matches=vetting.open_matches(org), hits=screening.hits_for(org) if staff else [],
         list_size=blacklist.entry_count() if staff else 0,
         history=audit_history.for_entity(org) if staff else [],
-        format_changes=audit_search.format_changes)
+        format_changes=audit_format.format_changes)
 
 
 @bp.post("/orgs/<int:org_id>/status")

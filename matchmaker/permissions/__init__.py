@@ -31,6 +31,7 @@ from .admin import (
     can_view_honours,
     can_view_organisation,
     can_view_reference_staff,
+    can_view_source_notes,
     needs_reauthentication,
 )
 from .identity import (
@@ -139,6 +140,7 @@ __all__ = [
     "can_view_honours",
     "can_view_organisation",
     "can_view_reference_staff",
+    "can_view_source_notes",
     "needs_reauthentication",
     "authorise",
     "can",

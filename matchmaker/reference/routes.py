@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
-
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +20,7 @@ from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, requires
 from ..services.errors import DomainError
+from ..services.localtime import format_datetime
 from ..services.matching import ranking, weights
 from ..services.params import page_args
 from ..services.reference import corrections
@@ -29,14 +28,6 @@ from ..web import client_ip
 from .forms import PairingForm, RegionForm
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
-BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps no daylight saving time
-
-
-def beijing_time(value: datetime | None) -> str:
-    """A stored naive-UTC time as Beijing time, ``YYYY-MM-DD HH:MM``."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def _recipient_provinces() -> list[Region]:
@@ -142,7 +133,7 @@ def _scoring_page(learned=None, decisions: int | None = None):
     return render_template(
         "reference/scoring.html", defaults=weights.default_weights(),
         current=weights.current_weights(), labels=ranking.FACTOR_LABELS,
-        history=weights.history(), beijing=beijing_time, decisions=decisions,
+        history=weights.history(), beijing=format_datetime, decisions=decisions,
         learned=learned, can_learn=can_manage_reference_data(current_user))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 #: Factor names, in the order of every factor matrix and weight vector.
 FACTORS: tuple[str, ...] = ("sector", "budget", "region", "text")
-FACTOR_LABELS = {"sector": "领域", "budget": "资金", "region": "地区", "text": "文本"}
+FACTOR_LABELS = {"sector": "领域", "budget": "资金", "region": "地区", "text": "内容"}
 DEFAULT_WEIGHTS: dict[str, float] = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
 #: Recipient "provinces": 西藏, 新疆 and 兵团 as its own unit.
 RECIPIENT_PROVINCES = ("540000", "650000", "XJBT00")

@@ -105,6 +105,6 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
                 reasons.append(budget_reason(float(values[f]), float(needs.uncommitted_yuan[i]),
                                              float(offers.remaining_yuan[j])))
             else:
-                reasons.append(f"项目内容相近（文本相似度 {values[f]:.2f}）")
+                reasons.append(f"项目内容相近（内容相似度 {values[f] * 100:.0f}）")
         out.append(reasons)
     return out

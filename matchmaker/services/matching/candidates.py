@@ -25,11 +25,12 @@ class CandidateFilters:
     @classmethod
     def from_args(cls, args) -> CandidateFilters:
         """Build from query arguments; junk or out-of-range values are ignored."""
-        min_score = bounded_decimal(args.get("min_score"), Decimal(0), Decimal(1))
+        # Screens show scores 0–100; the ranking works in 0–1.
+        min_score = bounded_decimal(args.get("min_score"), Decimal(0), Decimal(100))
         return cls(sector="".join(c for c in args.get("sector", "") if "0" <= c <= "9")[:8],
                    province=args.get("province", "")[:12],
                    widen=args.get("widen") == "1",
-                   min_score=float(min_score or 0))
+                   min_score=float(min_score or 0) / 100)
 
 
 def default_amount(need: Need, offer: Offer) -> int:

@@ -4,23 +4,17 @@ amount. Pure checks, shared by the report, the coordinator's correction and the 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 
 from ...models import Match
 from ..errors import DomainError
+from ..localtime import beijing_date, beijing_now
 from ..money import wan_text
-
-BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps no daylight saving time
 
 
 def beijing_today() -> date:
     """Today's date in Beijing."""
-    return datetime.now(BEIJING).date()
-
-
-def beijing_date(moment: datetime) -> date:
-    """The Beijing date of a stored naive-UTC time."""
-    return moment.replace(tzinfo=UTC).astimezone(BEIJING).date()
+    return beijing_now().date()
 
 
 def confirmation_date(match: Match) -> date:

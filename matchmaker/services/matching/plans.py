@@ -3,7 +3,7 @@ the optimiser, and confirm a chosen allocation in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import select
@@ -24,6 +24,7 @@ class PlanRow:
     offer: Offer
     score: float
     amount_yuan: int
+    factors: dict[str, float] = field(default_factory=dict)
 
 
 def _in_scope(ids: np.ndarray, model, province: str, sector: str) -> list[int]:
@@ -49,7 +50,7 @@ def suggest(*, province: str = "", sector: str = "") -> list[PlanRow]:
         return []
     needs, offers = ranking.load_needs(need_ids), ranking.load_offers(offer_ids)
     scorer = ranking.plan_scorer().fit(offers, needs)
-    score, _, candidate = scorer.score_matrix(needs)
+    score, factors, candidate = scorer.score_matrix(needs)
     allowed = np.asarray(candidate, dtype=bool).copy()
     index_n = {int(v): i for i, v in enumerate(needs.ids)}
     index_o = {int(v): j for j, v in enumerate(offers.ids)}
@@ -62,7 +63,8 @@ def suggest(*, province: str = "", sector: str = "") -> list[PlanRow]:
     offer_rows = {o.id: o for o in db.session.scalars(
         select(Offer).where(Offer.id.in_(offer_ids)))}
     plan = [PlanRow(need_rows[int(needs.ids[i])], offer_rows[int(offers.ids[j])],
-                    float(score[i, j]), int(amounts[i, j]))
+                    float(score[i, j]), int(amounts[i, j]),
+                    {f: float(np.asarray(m[i, j])) for f, m in factors.items()})
             for i, j in zip(*np.nonzero(amounts), strict=True)]
     return sorted(plan, key=lambda r: (-r.score, r.need.id, r.offer.id))
 

@@ -212,13 +212,19 @@ def rank_all(top_k: int = 20, widen: bool = False) -> RankResult:
     return RankResult(rows, len(needs), len(offers), time.perf_counter() - started)
 
 
-SHEET_HEADER = ["需求编号", "需求", "供给编号", "供给", "得分",
-                *(FACTOR_LABELS[f] for f in FACTORS), "理由"]
+SHEET_HEADER = ["需求编号", "需求", "供给编号", "供给", "得分（0–100）",
+                *(f"{FACTOR_LABELS[f]}（0–100）" for f in FACTORS), "理由"]
+
+
+def _points(value: float) -> int:
+    """A 0–1 score as shown on screens and sheets: 0–100."""
+    return round(float(value) * 100)
 
 
 def sheet_rows(rows: list[dict]) -> list[list]:
-    return [[r["need_id"], r["need_title"], r["offer_id"], r["offer_title"], r["score"],
-             *(r["factors"][f] for f in FACTORS), "；".join(r["reasons"])] for r in rows]
+    return [[r["need_id"], r["need_title"], r["offer_id"], r["offer_title"], _points(r["score"]),
+             *(_points(r["factors"][f]) for f in FACTORS), "；".join(r["reasons"])]
+            for r in rows]
 
 
 def write_sheet(rows: list[dict], path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 
 from ...extensions import db
-from ...models import AuditEvent
+from ...models import AuditEvent, User
 
 ACTION_LABELS = {
     "dashboard.export": "导出统计报表",
@@ -38,10 +38,22 @@ ACTION_LABELS = {
 
 
 def for_entity(obj) -> list[AuditEvent]:
-    """Events about ``obj``, oldest first."""
+    """Events about ``obj``, oldest first; each has ``actor_name``: the user's name where
+    the user is known (else the recorded actor, e.g. 系统)."""
     identity = "/".join(str(p) for p in inspect(obj).identity)
-    return db.session.scalars(
+    events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity_type == type(obj).__name__,
                                  AuditEvent.entity_id == identity)
         .order_by(AuditEvent.created_at, AuditEvent.id)
     ).all()
+    name_actors(events)
+    return events
+
+
+def name_actors(events) -> None:
+    """Set ``actor_name`` on each event (one query for the users' display names)."""
+    ids = {e.user_id for e in events if e.user_id is not None}
+    names = dict(db.session.execute(
+        select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
+    for e in events:
+        e.actor_name = names.get(e.user_id) or ("系统" if e.actor == "system" else e.actor)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEvent, Organisation, User
+from ..localtime import BEIJING, format_datetime
 from ..params import bounded_id
 from ..sheets import writer
 from . import audit
+from .audit_format import format_changes
+from .audit_history import ACTION_LABELS
 
 RESULT_LABELS = {"success": "成功", "failure": "失败", "denied": "拒绝"}
 EXPORT_LIMIT = 50_000
-EXPORT_HEADERS = ["时间（UTC）", "操作人", "IP", "操作", "对象类型", "对象编号", "单位",
+EXPORT_HEADERS = ["时间（北京时间）", "操作人", "IP", "操作", "对象类型", "对象编号", "单位",
                   "结果", "变更（前 → 后）"]
 
 
@@ -59,6 +62,11 @@ class AuditFilters:
                 if v not in (None, "")}
 
 
+def _utc_start(day: date) -> datetime:
+    """The stored (naive UTC) time at which ``day`` begins in Beijing."""
+    return datetime.combine(day, time.min, tzinfo=BEIJING).astimezone(UTC).replace(tzinfo=None)
+
+
 def query(f: AuditFilters):
     """Events matching ``f``, newest first."""
     stmt = select(AuditEvent)
@@ -75,10 +83,10 @@ def query(f: AuditFilters):
     if f.result:
         stmt = stmt.where(AuditEvent.result == f.result)
     if f.date_from:
-        start = datetime.combine(f.date_from, datetime.min.time())
+        start = _utc_start(f.date_from)
         stmt = stmt.where(AuditEvent.created_at >= start)
     if f.date_to:
-        end = datetime.combine(f.date_to + timedelta(days=1), datetime.min.time())
+        end = _utc_start(f.date_to + timedelta(days=1))
         stmt = stmt.where(AuditEvent.created_at < end)
     return stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
@@ -95,26 +103,12 @@ def choices() -> dict[str, list]:
     }
 
 
-def _show(value) -> str:
-    return "—" if value is None or value == "" else str(value)
-
-
-def format_changes(changes: dict) -> str:
-    """``{"status": ["pending", "verified"]}`` → ``status: pending → verified``."""
-    parts = []
-    for key, value in (changes or {}).items():
-        if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {_show(value[0])} → {_show(value[1])}")
-        else:
-            parts.append(f"{key}: {_show(value)}")
-    return "; ".join(parts)
-
-
 def export_xlsx(f: AuditFilters, *, by: User, ip: str | None = None) -> tuple[bytes, int]:
     """The filtered events as .xlsx bytes; the export itself is audited (个保法)."""
     events = db.session.scalars(query(f).limit(EXPORT_LIMIT)).all()
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
-    rows = [[e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.ip or "", e.action,
+    rows = [[format_datetime(e.created_at, seconds=True), e.actor, e.ip or "",
+             ACTION_LABELS.get(e.action, e.action),
              e.entity_type or "", e.entity_id or "", names.get(e.organisation_id, ""),
              RESULT_LABELS.get(e.result, e.result), format_changes(e.changes)] for e in events]
     audit.record("audit.export", user=by, ip=ip,

@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Pairing, Region, User
-from ...models.matches import LIVE_STATUSES
 from ...permissions import is_admin, is_coordinator, posted_kind
 from ..matching import work_queue
 from ..organisations import screening, vetting
+
+OPEN_STATUSES = ("confirmed", "accepted")  # 进行中: live and not yet completed
 
 
 def _totals(model, *where) -> dict[str, int]:
@@ -47,11 +48,11 @@ def home_summary(user: User) -> dict:
             "awaiting": work_queue.awaiting_answer(org_id, kind) if org_id else [],
             "matches": work_queue.organisation_matches(org_id) if org_id else [],
         }
-    summary = {
+    summary = {  # 进行中: confirmed or accepted, not yet completed
         "needs": _totals(Need, Need.status == "published"),
         "offers": _totals(Offer, Offer.status == "published"),
         "live_matches": db.session.scalar(
-            select(func.count(Match.id)).where(Match.status.in_(LIVE_STATUSES))
+            select(func.count(Match.id)).where(Match.status.in_(OPEN_STATUSES))
         ),
         "orgs_by_status": dict(
             db.session.execute(

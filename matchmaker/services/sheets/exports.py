@@ -25,7 +25,8 @@ from .imports import EXAMPLE_MARK, HEADERS, LABELS, ORG_HEADER, Plan
 from .workbooks import Sheet
 from .writer import Table, write_xlsx, xlsx
 
-MATCH_HEADERS = ["需求", "需求单位", "供给", "供给单位", "对接金额（万元）", "状态", "得分"]
+MATCH_HEADERS = ["需求", "需求单位", "供给", "供给单位", "对接金额（万元）", "状态",
+                 "得分（0–100）"]
 TEXT_HEADERS = ("联系电话", "受援地区", "意向受援地区")
 
 
@@ -116,7 +117,7 @@ def _match_rows(kind: str, ids: list[int]) -> list[list[Any]]:
         out += [[m.need.title, m.need.organisation.name, m.offer.title,
                  m.offer.organisation.name, wan_number(m.amount_yuan),
                  MATCH_STATUSES.get(m.status, m.status),
-                 round(m.score, 3) if m.score is not None else None]
+                 round(m.score * 100) if m.score is not None else None]
                 for m in db.session.scalars(stmt)]
     return out
 

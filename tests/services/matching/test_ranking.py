@@ -130,14 +130,14 @@ def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix):
         with out.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
     assert rows[0] == ranking.SHEET_HEADER
-    assert rows[0][:5] == ["需求编号", "需求", "供给编号", "供给", "得分"]
+    assert rows[0][:6] == ["需求编号", "需求", "供给编号", "供给", "得分（0–100）", "领域（0–100）"]
     assert rows[0][-1] == "理由"
     body = rows[1:]
     assert len(body) > 40
     by_need: dict = {}
     for row in body:
         by_need.setdefault(row[0], []).append(float(row[4]))
-        assert 0 <= float(row[4]) <= 1
+        assert 0 <= float(row[4]) <= 100 and float(row[4]) == int(float(row[4]))
         assert row[-1]
     assert all(len(s) <= 3 and s == sorted(s, reverse=True) for s in by_need.values())
     teachers = [r for r in body if r[1] == "江孜县乡村教师培训"]
@@ -181,7 +181,7 @@ def test_flask_rank_learn_adopts_better_weights(cli, orgs):
     result = cli.invoke(args=["rank", "--learn"])
     assert result.exit_code == 0, result.output
     assert "协调员决定 36 条" in result.output
-    assert "文本" in result.output and "准确率" in result.output
+    assert "内容" in result.output and "准确率" in result.output
     assert "已采用学习到的权重。" in result.output
     db.session.rollback()  # read what the command committed
     [saved] = weights.history()

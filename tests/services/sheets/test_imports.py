@@ -294,7 +294,7 @@ def test_export_lists_live_matches_in_a_second_sheet(org, user):
     matches = load_workbook(io.BytesIO(exports.export_list("needs", user, Filters())))["对接结果"]
     rows = list(matches.values)
     assert rows[0] == tuple(exports.MATCH_HEADERS)
-    assert rows[1:] == [("甲", org.name, offer.title, "深圳市（测试）", 5, "双方已接受", 0.812)]
+    assert rows[1:] == [("甲", org.name, offer.title, "深圳市（测试）", 5, "双方已接受", 81)]
 
 
 def test_drafts_of_other_organisations_are_not_exported(org, user):
