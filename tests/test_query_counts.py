@@ -92,7 +92,8 @@ def _count(app, client, url: str, **kw) -> int:
 
 WEB_LISTS = [("recipient", "/needs", 100), ("recipient", "/offers", 100),
              ("recipient", "/matches", 20), ("coordinator", "/matches", 20),
-             ("admin", "/orgs", 20), ("coordinator", "/needs", 100)]
+             ("admin", "/orgs", 20), ("coordinator", "/needs", 100),
+             ("recipient", "/reference/pairings", 50)]
 API_LISTS = [("recipient", "/api/v1/needs"), ("recipient", "/api/v1/offers"),
              ("recipient", "/api/v1/matches"), ("coordinator", "/api/v1/offers"),
              ("coordinator", "/api/v1/matches")]
