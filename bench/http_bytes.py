@@ -3,7 +3,7 @@ links), a later signed-in page (assets already cached: versioned URLs are immuta
 the API docs page. Prints body + header bytes per encoding; targets: first visit ≤ 120 KB,
 later pages ≤ 30 KB (gzip).
 
-    .venv/bin/python bench/http.py
+    .venv/bin/python bench/http_bytes.py
 
 Runs on a fresh SQLite file with the Flask test client (no network). "identity" is what
 the app sent before compression (no Accept-Encoding).
@@ -11,15 +11,14 @@ the app sent before compression (no Accept-Encoding).
 
 from __future__ import annotations
 
+import re
 import sys
+import tempfile
 from pathlib import Path
 
-# This file is named like the standard library's ``http``: keep bench/ off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+# Not named http.py: bench/ is first on sys.path of every script here and would shadow
+# the standard library's ``http`` for all of them.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import re  # noqa: E402
-import tempfile  # noqa: E402
 
 from flask_migrate import upgrade  # noqa: E402
 
