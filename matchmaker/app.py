@@ -70,7 +70,7 @@ def register_listeners(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every table known to Alembic and the ORM
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import compress, csrf, db, limiter, login_manager, migrate
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite:///"):
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    compress.init_app(app)  # first: its after_request hook runs last
     db.init_app(app)
     register_listeners(app)
     migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"))
@@ -128,9 +129,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from . import assets
     from .web import register
 
     register(app)
+    assets.register(app)
 
 
 def register_cli(app: Flask) -> None:

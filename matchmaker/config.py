@@ -59,6 +59,14 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_IP = 20  # per address within LOGIN_LOCK_MINUTES
 
+    # Compression of dynamic text responses (Flask-Compress; static files: assets.py).
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/javascript",
+                          "application/javascript", "application/json", "image/svg+xml",
+                          "application/xml"]
+    COMPRESS_MIN_SIZE = 500  # bytes; smaller bodies gain nothing
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_STREAMS = False  # streamed downloads pass through untouched
+
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
     # Vetting (issue 7): may organisations awaiting review publish needs/offers?

@@ -150,6 +150,7 @@ WEB_ROWS = [
     W("orgs.register", "GET", "/register", E(to("/home"), anon=200)),
     W("orgs.register", "POST", "/register", E(to("/home"), anon=422), {"name": ""}),
     W("api_docs.docs", "GET", "/api/docs", E(200, anon=200)),
+    W("favicon", "GET", "/favicon.ico", E(200, anon=200)),
     # -- every signed-in user, frozen ones included ------------------------------------
     W("main.home", "GET", "/home", READ_ALL),
     W("main.notifications", "GET", "/notifications", READ_ALL),

@@ -127,11 +127,14 @@ def page_args() -> tuple[int, int]:
     return page, min(per_page, 100)
 
 
-def paginated(stmt, serialise: Callable[[Any], dict]):
+def paginated(stmt, serialise: Callable[[Any], dict], *,
+              many: Callable[[list], list[dict]] | None = None):
+    """A page of ``stmt`` as JSON; ``many`` serialises a whole page at once."""
     page, per_page = page_args()
     result = db.paginate(stmt, page=page, per_page=per_page,
                          error_out=False, count=True)
-    return jsonify({"items": [serialise(x) for x in result.items], "page": page,
+    items = many(result.items) if many else [serialise(x) for x in result.items]
+    return jsonify({"items": items, "page": page,
                     "per_page": per_page, "total": result.total})
 
 

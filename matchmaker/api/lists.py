@@ -23,7 +23,7 @@ from ..permissions import (
 )
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.lists import needs, offers, rules
-from ..services.lists.browse import Filters, browse
+from ..services.lists.browse import Filters, browse, with_related
 from ..services.lists.rules import SectorIndex
 from ..services.matching import ranking
 from ..services.money import wan_text
@@ -92,7 +92,8 @@ def _list(kind: Kind):
     filters = Filters.from_args({"q": args.get("q", ""), "sector": args.get("sector_code", ""),
                                  "region": args.get("region_code", ""),
                                  "status": enum_arg("status", LIST_STATUSES) or ""})
-    return paginated(browse(kind.model, g.api_user, filters), kind.out)
+    return paginated(with_related(browse(kind.model, g.api_user, filters), kind.model),
+                     kind.out, many=serialise.page_of(kind.out))
 
 
 def _create(kind: Kind):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import g
 
 from ..models import Match, Need, Offer
-from ..services.lists.visibility import shows_contact
+from ..services.lists.visibility import contacts_shown, shows_contact
 
 
 def timestamp(value: datetime) -> str:
@@ -17,8 +17,9 @@ def timestamp(value: datetime) -> str:
     return value.isoformat() + "Z"
 
 
-def _item(item, user) -> dict:
-    show = shows_contact(user, item)
+def _item(item, user, show: bool | None = None) -> dict:
+    if show is None:
+        show = shows_contact(user, item)
     return {
         "id": item.id, "title": item.title, "description": item.description,
         "budget_yuan": item.budget_yuan, "committed_yuan": item.committed_yuan,
@@ -31,16 +32,27 @@ def _item(item, user) -> dict:
     }
 
 
-def need(item: Need) -> dict:
-    return {**_item(item, g.api_user), "sector_code": item.sector_code,
+def need(item: Need, show: bool | None = None) -> dict:
+    return {**_item(item, g.api_user, show), "sector_code": item.sector_code,
             "region_code": item.region_code, "beneficiaries": item.beneficiaries,
             "uncommitted_yuan": item.uncommitted_yuan}
 
 
-def offer(item: Offer) -> dict:
-    return {**_item(item, g.api_user), "sector_codes": item.sector_codes,
+def offer(item: Offer, show: bool | None = None) -> dict:
+    return {**_item(item, g.api_user, show), "sector_codes": item.sector_codes,
             "target_region_codes": item.target_region_codes,
             "remaining_yuan": item.remaining_yuan}
+
+
+def page_of(serialise):
+    """A page serialiser for ``need`` or ``offer``: contact visibility is worked out once
+    for the whole page, not per row."""
+
+    def many(items: list) -> list[dict]:
+        shown = contacts_shown(g.api_user, items)
+        return [serialise(item, item.id in shown) for item in items]
+
+    return many
 
 
 def match(item: Match) -> dict:

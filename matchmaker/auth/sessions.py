@@ -9,6 +9,7 @@ from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import unit_of_work
+from ..assets import PUBLIC_ENDPOINTS
 from ..extensions import db
 from ..models import User
 from ..services.accounts import sessions
@@ -82,6 +83,9 @@ def register(app: Flask) -> None:
     @app.after_request
     def no_store_when_signed_in(response):
         # Signed-in pages and exports hold personal data: never keep them in a cache.
+        # Static files and the icon are the same for everyone (assets.py caches them).
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return response
         if "_user_id" in session or request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)

@@ -22,7 +22,7 @@ from ..permissions import (
 )
 from ..services.errors import DomainError
 from ..services.lists import rules, visibility
-from ..services.lists.browse import SORTS, Filters, browse
+from ..services.lists.browse import SORTS, Filters, browse, with_related
 from ..services.params import page_args
 from ..web import client_ip
 
@@ -72,7 +72,8 @@ def recipient_province_choices() -> list[tuple[str, str]]:
 
 def list_page(model, template: str, **context):
     filters = Filters.from_args(request.args)
-    page = db.paginate(browse(model, current_user, filters), **page_args(request.args))
+    page = db.paginate(with_related(browse(model, current_user, filters), model),
+                       **page_args(request.args))
     organisation = (db.session.get(Organisation, filters.organisation_id)
                     if filters.organisation_id else None)
     return render_template(

@@ -38,7 +38,8 @@ def index():
     status = request.args.get("status", "")
     if status in MATCH_STATUSES:
         stmt = stmt.where(Match.status == status)
-    page = db.paginate(stmt.order_by(Match.updated_at.desc(), Match.id.desc()),
+    stmt = visibility.with_parties(stmt.order_by(Match.updated_at.desc(), Match.id.desc()))
+    page = db.paginate(stmt,
                        **page_args(request.args, 20, 20))
     return render_template("matches/list.html", page=page, status=status,
                            statuses=MATCH_STATUSES)

@@ -140,8 +140,10 @@ SETTINGS = settings(max_examples=6, deadline=None, derandomize=True, database=No
 def _check(app, case, world, role: str) -> None:
     tokens, ids = world
     _aim(case, ids)
-    case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"}, checks=CHECKS,
-                           app=app)
+    # Over WSGI schemathesis reads the body as sent and does not undo Content-Encoding
+    # (compression is tested in tests/web/test_http.py).
+    case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}",
+                                    "Accept-Encoding": "identity"}, checks=CHECKS, app=app)
 
 
 @schema.parametrize()

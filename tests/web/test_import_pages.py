@@ -182,7 +182,7 @@ def test_list_pages_link_to_import_and_export(client, login_as):
 def test_upload_page_uses_a_local_progress_script(client, login_as):
     login_as("recipient")
     html = client.get("/import/needs").get_data(as_text=True)
-    assert '<script src="/static/js/import.js"></script>' in html
+    assert re.search(r'<script src="/static/js/import\.js\?v=[0-9a-f]{12}"></script>', html)
     assert client.get("/static/js/import.js").status_code == 200
 
 

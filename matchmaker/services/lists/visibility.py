@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -11,18 +12,25 @@ from ...models import LIVE_STATUSES, Match, Need, Offer
 from ...permissions import can_see_contact
 
 
+def _matched_stmt(model: type, org_id: int):
+    """Ids of ``model`` rows on the other side of a live match of organisation ``org_id``."""
+    if model is Need:
+        stmt = select(Match.need_id).join(Offer, Match.offer_id == Offer.id).where(
+            Offer.organisation_id == org_id)
+    else:
+        stmt = select(Match.offer_id).join(Need, Match.need_id == Need.id).where(
+            Need.organisation_id == org_id)
+    return stmt.where(Match.status.in_(LIVE_STATUSES))
+
+
 def is_matched_party(user: Any, item: Need | Offer) -> bool:
     """Whether ``user``'s organisation is on the other side of a live match of ``item``."""
     org_id = getattr(user, "organisation_id", None)
     if org_id is None:
         return False
-    if isinstance(item, Need):
-        stmt = select(Match.id).join(Offer, Match.offer_id == Offer.id).where(
-            Match.need_id == item.id, Offer.organisation_id == org_id)
-    else:
-        stmt = select(Match.id).join(Need, Match.need_id == Need.id).where(
-            Match.offer_id == item.id, Need.organisation_id == org_id)
-    return db.session.scalar(stmt.where(Match.status.in_(LIVE_STATUSES)).limit(1)) is not None
+    column = Match.need_id if isinstance(item, Need) else Match.offer_id
+    stmt = _matched_stmt(type(item), org_id).where(column == item.id).limit(1)
+    return db.session.scalar(stmt) is not None
 
 
 def shows_contact(user: Any, item: Need | Offer) -> bool:
@@ -30,3 +38,20 @@ def shows_contact(user: Any, item: Need | Offer) -> bool:
     only when the permission does not already allow it)."""
     return can_see_contact(user, item) or can_see_contact(
         user, item, matched=is_matched_party(user, item))
+
+
+def contacts_shown(user: Any, items: Iterable[Need | Offer]) -> set[int]:
+    """Ids of the ``items`` (all of one model) whose contact ``user`` sees: one match
+    lookup for the whole page, only for the rows the permission alone does not allow."""
+    items = list(items)
+    shown = {item.id for item in items if can_see_contact(user, item)}
+    rest = [item for item in items if item.id not in shown]
+    org_id = getattr(user, "organisation_id", None)
+    if not rest or org_id is None:
+        return shown
+    model = type(rest[0])
+    column = Match.need_id if model is Need else Match.offer_id
+    matched = set(db.session.scalars(_matched_stmt(model, org_id).where(
+        column.in_([item.id for item in rest]))))
+    return shown | {item.id for item in rest
+                    if item.id in matched and can_see_contact(user, item, matched=True)}

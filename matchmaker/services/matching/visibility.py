@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Match, Need, Offer, User
@@ -20,6 +21,13 @@ def visible_matches(user: User) -> Select:
             or_(Need.organisation_id == user.organisation_id,
                 Offer.organisation_id == user.organisation_id))
     return stmt
+
+
+def with_parties(stmt: Select) -> Select:
+    """``stmt`` (of matches) loading each match's need and offer with their organisations
+    in the same statement (list pages show all four)."""
+    return stmt.options(joinedload(Match.need).joinedload(Need.organisation),
+                        joinedload(Match.offer).joinedload(Offer.organisation))
 
 
 def load_visible(user: User, match_id: int) -> Match:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, User
@@ -65,8 +65,8 @@ def flagged_matches(limit: int = 50) -> list[Match]:
 
 
 def organisations_query(*, status: str | None = None, kind: str | None = None, q: str = ""):
-    """Organisations for the list page, filtered; newest first."""
-    stmt = select(Organisation)
+    """Organisations for the list page, filtered; newest first (regions loaded with them)."""
+    stmt = select(Organisation).options(joinedload(Organisation.region))
     if status in ORG_STATUSES:
         stmt = stmt.where(Organisation.status == status)
     if kind in ("bureau", "social_org"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from ...extensions import db
 from ...models import Pairing, Region, User
@@ -57,8 +58,10 @@ def update_region(region: Region, change: RegionChange, *, by: User, ip: str | N
 
 
 def pairings_query(*, province: str | None = None, verified: str | None = None, q: str = ""):
-    """Pairings filtered for the list page."""
-    stmt = select(Pairing).join(Pairing.recipient_region)
+    """Pairings filtered for the list page, each with its recipient region and that
+    region's parent loaded in the same statement."""
+    stmt = select(Pairing).join(Pairing.recipient_region).options(
+        contains_eager(Pairing.recipient_region).joinedload(Region.parent))
     if province:
         stmt = stmt.where(Region.province_code == province)
     if verified in ("yes", "no"):
