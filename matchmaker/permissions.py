@@ -263,6 +263,12 @@ def can_manage_users(user: Any, obj: Any = None) -> bool:
 
 
 @rule
+def can_manage_jobs(user: Any, obj: Any = None) -> bool:
+    """Background jobs (e-mail, screening, ranking): admins see them and retry failures."""
+    return is_admin(user)
+
+
+@rule
 def can_vet_organisations(user: Any, obj: Any = None) -> bool:
     return is_staff(user)
 

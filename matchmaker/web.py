@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, request, session, url_for
@@ -33,6 +34,7 @@ NAV_ITEMS = [
     ("名单筛查", "screening.queue", "review_screening", "管理"),
     ("用户", "users.index", "manage_users", "管理"),
     ("审计日志", "audit.index", "view_audit_log", "管理"),
+    ("后台任务", "jobs.index", "manage_jobs", "管理"),
 ]
 
 
@@ -60,6 +62,13 @@ CSP = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+
+def beijing_time(moment: datetime | None) -> str:
+    """A naive UTC time from the database as Beijing time (UTC+8, no daylight saving)."""
+    if moment is None:
+        return ""
+    return (moment + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def client_ip() -> str | None:
@@ -127,6 +136,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(money.wan_display, "wan")
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
     app.add_template_filter(lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "", "datetime")
+    app.add_template_filter(beijing_time, "beijing")
 
 
 def commit_sensitive_action(action: str, password: str | None, operation, *,
