@@ -3,6 +3,8 @@ in-process backend (no REDIS_URL) running jobs after the commit or after the res
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from redis import Redis
 from sqlalchemy import select
@@ -16,7 +18,8 @@ from matchmaker.services.platform.jobs import backend
 from tests.conftest import csrf_from, login
 from tests.mail_helpers import free_port, smtp  # noqa: F401 - fixture
 
-REDIS_URL = "redis://127.0.0.1:6379/11"  # this module's own Redis database, flushed
+#: This module's own Redis database (flushed before and after each test that uses it).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 FLAKY = {"failures_left": 0}
 
 
@@ -169,3 +172,22 @@ def test_cli_screen_and_rank_in_the_background(ctx, tmp_path):
         ("screening.screen_all", "finished"), ("ranking.write_sheet", "finished")]
     assert out.exists()
     assert "REDIS_URL" in runner.invoke(args=["worker", "--burst"]).output
+
+
+def test_flask_worker_command_runs_the_queue(smtp, redis_queue, ctx, users):  # noqa: F811
+    """``flask worker --burst`` in its own process: same database, Redis and SMTP server."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _mail(users)
+    assert redis_queue.count == 1
+    env = {**os.environ, "APP_ENV": "testing", "REDIS_URL": REDIS_URL,
+           "TEST_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(ctx.config["SMTP_PORT"])}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+                          cwd=Path(__file__).resolve().parents[2], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [rcpts for rcpts, _ in smtp.messages] == [[users["recipient"].email]]
+    assert _jobs()[0].status == "finished" and redis_queue.count == 0
