@@ -51,6 +51,7 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         except DomainError:
             if keep_on_refusal:
                 db.session.commit()
+                _run_jobs()
             else:
                 db.session.rollback()
             raise
