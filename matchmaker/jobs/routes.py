@@ -29,6 +29,7 @@ def index():
                        **page_args(request.args, per_page, per_page), error_out=False)
     return render_template("jobs/list.html", page=page, status=status,
                            statuses=jobs.STATUS_LABELS, task_labels=TASK_LABELS,
+                           can_retry=jobs.can_retry,
                            backend="RQ（Redis）" if current_app.config.get("REDIS_URL")
                            else "Web 进程内（未配置 Redis）")
 
@@ -40,7 +41,7 @@ def retry(job_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("jobs/confirm.html", job=job, form=form,
-                               task_labels=TASK_LABELS)
+                               task_labels=TASK_LABELS, retryable=jobs.can_retry(job))
     try:
         unit_of_work.run(lambda: jobs.retry(job_id, by=current_user))
     except DomainError as exc:

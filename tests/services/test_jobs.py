@@ -191,3 +191,22 @@ def test_flask_worker_command_runs_the_queue(smtp, redis_queue, ctx, users):  # 
     assert done.returncode == 0, done.stderr
     assert [rcpts for rcpts, _ in smtp.messages] == [[users["recipient"].email]]
     assert _jobs()[0].status == "finished" and redis_queue.count == 0
+
+
+def test_a_running_job_whose_worker_died_can_be_retried(ctx, users):
+    """A job left "running" by a dead worker may be queued again once it is stale."""
+    from datetime import timedelta
+
+    from matchmaker.models.base import utcnow
+
+    unit_of_work.run(lambda: jobs.enqueue("tests.flaky", "x"))
+    [job] = _jobs()
+    job.status, job.started_at = "running", utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    with pytest.raises(DomainError):
+        unit_of_work.run(lambda: jobs.retry(job.id, by=users["admin"]))
+    job.started_at = utcnow() - timedelta(hours=3)
+    db.session.commit()
+    FLAKY["failures_left"] = 0
+    unit_of_work.run(lambda: jobs.retry(job.id, by=users["admin"]))
+    assert (_jobs()[0].status, _jobs()[0].attempts) == ("finished", 2)

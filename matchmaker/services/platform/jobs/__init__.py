@@ -14,10 +14,10 @@ runs inside an app context in its own unit of work, which also records the job f
 
 from __future__ import annotations
 
-from .admin import STATUS_LABELS, jobs_query, retry
+from .admin import STATUS_LABELS, can_retry, jobs_query, retry
 from .dispatch import enqueue, register, run_ready
 from .registry import TASKS, task
 from .runner import perform
 
-__all__ = ["STATUS_LABELS", "TASKS", "enqueue", "jobs_query", "perform", "register", "retry",
-           "run_ready", "task"]
+__all__ = ["STATUS_LABELS", "TASKS", "can_retry", "enqueue", "jobs_query", "perform", "register",
+           "retry", "run_ready", "task"]

@@ -8,6 +8,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 QUEUE_NAME = "matchmaker"
+JOB_TIMEOUT = 3600  # seconds; a batch ranking of every need and offer fits well within it
 
 
 @lru_cache(maxsize=8)

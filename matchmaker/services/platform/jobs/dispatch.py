@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, scoped_session
 from ....extensions import db
 from ....models import Job, User
 from . import registry
-from .backend import rq_queue
+from .backend import JOB_TIMEOUT, rq_queue
 
 log = logging.getLogger(__name__)
 PENDING, READY, DRAINING = "jobs_pending", "jobs_ready", "jobs_draining"
@@ -68,7 +68,8 @@ def _after_commit(session: Session) -> None:
             queue = rq_queue(url)
             for index, job_id in enumerate(ids):
                 queue.enqueue(RUNNER, job_id, job_id=f"job-{job_id}-{_nonce()}",
-                              result_ttl=3600, failure_ttl=7 * 86400)
+                              job_timeout=JOB_TIMEOUT, result_ttl=3600,
+                              failure_ttl=7 * 86400)
                 ids[index] = None
         except RedisError as exc:  # Redis down: run here rather than lose the job
             log.warning("Redis refused jobs, running them in-process: %s", exc)
