@@ -8,6 +8,7 @@ The listeners are bound by the app factory to the app's session only (:func:`reg
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 import flask
@@ -67,7 +68,7 @@ def _after_commit(session: Session) -> None:
         try:
             queue = rq_queue(url)
             for index, job_id in enumerate(ids):
-                queue.enqueue(RUNNER, job_id, job_id=f"job-{job_id}-{_nonce()}",
+                queue.enqueue(RUNNER, job_id, job_id=f"job-{job_id}-{secrets.token_hex(4)}",
                               job_timeout=JOB_TIMEOUT, result_ttl=3600,
                               failure_ttl=7 * 86400)
                 ids[index] = None
@@ -75,12 +76,6 @@ def _after_commit(session: Session) -> None:
             log.warning("Redis refused jobs, running them in-process: %s", exc)
         ids = [job_id for job_id in ids if job_id is not None]
     session.info.setdefault(READY, []).extend(ids)
-
-
-def _nonce() -> str:
-    import secrets
-
-    return secrets.token_hex(4)
 
 
 def _forget(session: Session) -> None:
@@ -92,7 +87,11 @@ def run_ready() -> None:
     runs them after its response is sent). Called by the unit of work after a commit."""
     if has_request_context():
         return
-    session = db.session()
+    _drain(db.session())
+
+
+def _drain(session: Session) -> None:
+    """Run ``session``'s ready jobs one by one, including those they enqueue."""
     if session.info.get(DRAINING):
         return  # a job enqueued by a running job: the outer loop runs it
     from .runner import perform
@@ -115,15 +114,12 @@ def _run_after_response(response):
 
 
 def _run_in_new_context(app: flask.Flask, ids: list[int]) -> None:
-    from .runner import perform
-
+    """The jobs in an app context (and database session) of their own: the request's
+    context is gone once its response is closed."""
     with app.app_context():
-        session = db.session()
-        session.info.setdefault(READY, []).extend(ids)
-        session.info[DRAINING] = True
         try:
-            while session.info.get(READY):
-                perform(session.info[READY].pop(0))
+            session = db.session()
+            session.info.setdefault(READY, []).extend(ids)
+            _drain(session)
         finally:
-            session.info.pop(DRAINING, None)
             db.session.remove()
