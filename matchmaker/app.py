@@ -58,14 +58,14 @@ def register_listeners(app: Flask) -> None:
     """Bind database listeners to this app's engines and to the extension's session only
     (never to every Engine or Session class in the process); idempotent."""
     from .extensions import db
-    from .services.platform import mailer
+    from .services.platform import jobs
 
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite" and not event.contains(
                     engine, "connect", _sqlite_pragmas):
                 event.listen(engine, "connect", _sqlite_pragmas)
-    mailer.register(db.session)
+    jobs.register(db.session)
 
 
 def register_extensions(app: Flask) -> None:
@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .dashboard.routes import bp as dashboard_bp
+    from .jobs.routes import bp as jobs_bp
     from .main.routes import bp as main_bp
     from .matches import bp as matches_bp
     from .needs.routes import bp as needs_bp
@@ -118,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, reference_bp, needs_bp, offers_bp, sheets_bp, api_bp,
                       api_docs_bp, matches_bp, dashboard_bp, orgs_bp, screening_bp, audit_bp,
-                      users_bp):
+                      users_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
 

@@ -48,10 +48,10 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         try:
             result = operation()
             db.session.commit()
-            return result
         except DomainError:
             if keep_on_refusal:
                 db.session.commit()
+                _run_jobs()
             else:
                 db.session.rollback()
             raise
@@ -66,7 +66,18 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         except BaseException:
             db.session.rollback()
             raise
+        else:
+            _run_jobs()  # outside the try: a job's failure never re-runs the operation
+            return result
     raise AssertionError("unreachable")
+
+
+def _run_jobs() -> None:
+    """Background jobs this commit released and this process runs itself (no Redis, not
+    in a request: a request runs them after its response). See services/platform/jobs."""
+    from .services.platform import jobs
+
+    jobs.run_ready()
 
 
 def discard() -> None:

@@ -33,6 +33,7 @@ NAV_ITEMS = [
     ("名单筛查", "screening.queue", "review_screening", "管理"),
     ("用户", "users.index", "manage_users", "管理"),
     ("审计日志", "audit.index", "view_audit_log", "管理"),
+    ("后台任务", "jobs.index", "manage_jobs", "管理"),
 ]
 
 

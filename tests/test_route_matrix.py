@@ -37,7 +37,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditEvent, BlacklistEntry, Pairing, ScreeningHit, User
+from matchmaker.models import AuditEvent, BlacklistEntry, Job, Pairing, ScreeningHit, User
 from matchmaker.services.accounts import identity, sessions
 from matchmaker.services.sheets import uploads
 from tests import factories
@@ -350,6 +350,13 @@ WEB_ROWS = [
       note="confirmation page"),
     W("users.act", "POST", "/admin/users/{s1_user}/revoke_tokens",
       E(403, admin=to("/admin/users/")), {}, write=True),
+    # -- background jobs (admin) -------------------------------------------------------
+    W("jobs.index", "GET", "/admin/jobs?status=failed&page=2", ADMIN_ONLY),
+    W("jobs.index", "GET", "/admin/jobs?status=bogus&page=x", ADMIN_ONLY, note="junk filters"),
+    W("jobs.retry", "GET", "/admin/jobs/{job}/retry", ADMIN_ONLY, note="confirmation page"),
+    W("jobs.retry", "GET", "/admin/jobs/999999/retry", E(403, admin=404), note="no such job"),
+    W("jobs.retry", "POST", "/admin/jobs/{job}/retry", E(403, admin=to("/admin/jobs")), {},
+      write=True),
     # -- dashboard ---------------------------------------------------------------------
     W("dashboard.overview", "GET", "/dashboard/", STAFF_ONLY),
     W("dashboard.overview", "GET", "/dashboard/?province=540000&from=2020-01-01", STAFF_ONLY,
@@ -541,6 +548,11 @@ class World:
             ids["hit"] = hit.id
             ids["pairing"] = db.session.scalar(select(Pairing.id).order_by(Pairing.id))
             ids["s1_user"] = users["s1"].id
+            job = Job(task="mail.send", args=[["x@example.cn"], "主题", "正文"],
+                      status="failed", error="OSError: 连接被拒绝", attempts=1)
+            db.session.add(job)
+            db.session.flush()
+            ids["job"] = job.id
             self.tokens = {c: identity.create_token(u, "matrix") for c, u in users.items()}
             self.sessions = {c: sessions.start(u, ip=None) for c, u in users.items()}
             db.session.commit()
@@ -644,6 +656,7 @@ SNAPSHOT_SQL = (
     "SELECT id, status FROM screening_hits ORDER BY id",
     "SELECT COUNT(*) FROM blacklist_entries",
     "SELECT COUNT(*) FROM notifications",
+    "SELECT id, status, attempts FROM jobs ORDER BY id",
     "SELECT verified, notes FROM pairings WHERE id = (SELECT MIN(id) FROM pairings)",
     "SELECT name, verified, notes FROM regions WHERE code = '540200'",
 )

@@ -19,7 +19,9 @@ from .common import fail, org_or_fail, run
               help="写出推荐表：.xlsx（工作表“推荐”）或 .csv")
 @click.option("--widen", is_flag=True, help="不按供给的目标地区过滤")
 @click.option("--learn", "learn_", is_flag=True, help="先从协调员的确认/否决中学习权重")
-def rank_command(top_k, out, widen, learn_) -> None:
+@click.option("--background", is_flag=True,
+              help="作为后台任务排队（REDIS_URL 时由 worker 运行；--out 是 worker 上的路径）")
+def rank_command(top_k, out, widen, learn_, background) -> None:
     """Rank all published needs against all published offers."""
     from pathlib import Path
 
@@ -41,6 +43,13 @@ def rank_command(top_k, out, widen, learn_) -> None:
             click.echo("已采用学习到的权重。" if result.adopted
                        else "学习到的权重未优于默认权重，未采用。")
     top_k = top_k or current_app.config["SCORING_TOP_K"]
+    if background:
+        from ..services.platform import jobs
+
+        target = str(Path(out).resolve()) if out else ""
+        job = run(lambda: jobs.enqueue("ranking.write_sheet", top_k, widen, target))
+        click.echo(f"已排队：后台任务 #{job.id}（批量排序）。")
+        return
     result = ranking.rank_all(top_k=top_k, widen=widen)
     click.echo(f"需求 {result.n_needs} 条 × 供给 {result.n_offers} 条，"
                f"推荐 {len(result.rows)} 条，耗时 {result.seconds:.2f} 秒")

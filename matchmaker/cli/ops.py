@@ -13,10 +13,16 @@ from .common import run
 
 
 @click.command("screen")
-def screen_command() -> None:
+@click.option("--background", is_flag=True, help="作为后台任务排队（REDIS_URL 时由 worker 运行）")
+def screen_command(background: bool) -> None:
     """Screen every organisation against the 非法社会组织 lists (run nightly)."""
     from ..services.organisations import screening
+    from ..services.platform import jobs
 
+    if background:
+        job = run(lambda: jobs.enqueue("screening.screen_all"))
+        click.echo(f"已排队：后台任务 #{job.id}（名单筛查）。")
+        return
     hits = run(screening.screen_all)
     click.echo(f"筛查完成：新发现线索 {hits} 条，待复核共 {screening.open_count()} 条。")
 

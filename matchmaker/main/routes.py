@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..permissions import is_org_user
+from ..services.platform import health
 from ..services.platform import notifications as inbox
 from ..services.reporting.overview import home_summary
 
@@ -27,7 +28,10 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    """Liveness for load balancers: 200 when the database (and Redis, when configured)
+    answers, else 503; states and counts only, no secrets."""
+    report, healthy = health.check()
+    return report, 200 if healthy else 503
 
 
 @bp.get("/notifications")

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
+from .jobs import JOB_STATUSES, Job
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -13,10 +14,12 @@ from .sectors import Sector
 from .users import ApiToken, User, UserSession
 
 __all__ = [
+    "JOB_STATUSES",
     "LIVE_STATUSES",
     "ApiToken",
     "AuditEvent",
     "BlacklistEntry",
+    "Job",
     "Match",
     "Need",
     "Notification",

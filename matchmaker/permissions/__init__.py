@@ -20,6 +20,7 @@ from __future__ import annotations
 from .admin import (
     can_browse,
     can_import_blacklist,
+    can_manage_jobs,
     can_manage_reference_data,
     can_manage_users,
     can_register_organisations,
@@ -129,6 +130,7 @@ __all__ = [
     "sees_all_matches",
     "can_browse",
     "can_import_blacklist",
+    "can_manage_jobs",
     "can_manage_reference_data",
     "can_manage_users",
     "can_register_organisations",

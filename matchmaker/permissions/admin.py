@@ -14,6 +14,12 @@ def can_manage_reference_data(user: Any, obj: Any = None) -> bool:
 
 
 @rule
+def can_manage_jobs(user: Any, obj: Any = None) -> bool:
+    """Background jobs (e-mail, screening, ranking): admins see them and retry failures."""
+    return is_admin(user)
+
+
+@rule
 def can_view_source_notes(user: Any, obj: Any = None) -> bool:
     """The reference data's source notes (English, internal working notes): admins only."""
     return is_admin(user)

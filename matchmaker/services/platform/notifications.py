@@ -15,7 +15,8 @@ from . import mailer
 
 
 def to_users(users: Iterable[User], text: str, link: str = "") -> None:
-    """A notification for each active user, and an e-mail when SMTP is configured."""
+    """A notification for each active user, and an e-mail (a background job sent after the
+    commit) when SMTP is configured."""
     recipients = list({u.id: u for u in users if u.active}.values())
     for user in recipients:
         db.session.add(Notification(user_id=user.id, text=text[:500], link=link[:200]))

@@ -1,49 +1,23 @@
-"""Notification e-mail through a real SMTP server (aiosmtpd on localhost)."""
+"""Notification e-mail through a real SMTP server (aiosmtpd on localhost), sent by the
+``mail.send`` job after the change commits (in-process here: no REDIS_URL)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from matchmaker import unit_of_work
 from matchmaker.app import create_app
 from matchmaker.extensions import db
+from matchmaker.models import Job
 from matchmaker.services.errors import Conflict
 from matchmaker.services.matching import lifecycle, plans
+from matchmaker.services.platform import jobs, mailer
 from tests import factories
+from tests.mail_helpers import smtp  # noqa: F401 - fixture
 
 
-class Collector(Sink):
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-
-@pytest.fixture()
-def smtp(app, monkeypatch):
-    """A local SMTP server the app sends to; the app's mail settings are restored after."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    for key, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", port),
-                       ("MAIL_FROM", "noreply@example.cn")):
-        monkeypatch.setitem(app.config, key, value)
-    yield handler
-    controller.stop()
-
-
-def test_confirmation_mails_both_organisations_after_commit(smtp, ctx, users):
+def test_confirmation_mails_both_organisations_after_commit(smtp, ctx, users):  # noqa: F811
     need = factories.make_need(users["recipient"].organisation)
     offer = factories.make_offer(users["supporter"].organisation)
     db.session.commit()
@@ -53,10 +27,12 @@ def test_confirmation_mails_both_organisations_after_commit(smtp, ctx, users):
     recipients = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
     assert recipients == sorted([users["recipient"].email, users["supporter"].email])
     assert "Subject:" in smtp.messages[0][1]
+    assert db.session.scalars(select(Job.status)).all() == ["finished"]
 
 
-def test_rolled_back_change_sends_nothing(smtp, ctx, users):
-    """The first confirmation of a plan queues mail; the second fails; nothing is sent."""
+def test_rolled_back_change_sends_nothing(smtp, ctx, users):  # noqa: F811
+    """The first confirmation of a plan queues mail; the second fails; nothing is sent
+    and no job is left behind."""
     org = users["recipient"].organisation
     first, second = factories.make_need(org), factories.make_need(org, budget_yuan=1000)
     offer = factories.make_offer(users["supporter"].organisation)
@@ -65,6 +41,7 @@ def test_rolled_back_change_sends_nothing(smtp, ctx, users):
     with pytest.raises(Conflict):
         unit_of_work.run(lambda: plans.confirm_all(rows, by=users["coordinator"]))
     assert smtp.messages == []
+    assert db.session.scalars(select(Job)).all() == []
 
 
 def _confirm_one(users):
@@ -75,7 +52,8 @@ def _confirm_one(users):
     unit_of_work.run(lambda: lifecycle.decide(decision, by=users["coordinator"]))
 
 
-def test_a_second_app_in_the_process_does_not_send_mail_twice(smtp, ctx, users, tmp_path):
+def test_a_second_app_in_the_process_does_not_send_mail_twice(smtp, ctx, users,  # noqa: F811
+                                                               tmp_path):
     create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}"})
     create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}"})
     _confirm_one(users)
@@ -83,24 +61,16 @@ def test_a_second_app_in_the_process_does_not_send_mail_twice(smtp, ctx, users, 
     assert recipients == sorted([users["recipient"].email, users["supporter"].email])
 
 
-def test_mail_is_not_sent_before_commit(smtp, ctx, users):
-    from matchmaker.services.platform import mailer
-
+def test_mail_is_not_sent_before_commit(smtp, ctx, users):  # noqa: F811
     mailer.queue(db.session, [users["recipient"].email], "测试", "正文")
     db.session.flush()
     assert smtp.messages == []
     db.session.commit()
+    jobs.run_ready()  # what the unit of work does after its commit
     assert [rcpts for rcpts, _ in smtp.messages] == [[users["recipient"].email]]
 
 
-def test_other_sessions_do_not_send_the_apps_outbox(smtp, ctx, users):
-    """The outbox listener belongs to the app's session, not to every Session class."""
-    from matchmaker.services.platform import mailer
-
-    settings = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": ctx.config["SMTP_PORT"],
-                "SMTP_USER": None, "SMTP_PASSWORD": None, "SMTP_STARTTLS": False,
-                "MAIL_FROM": "noreply@example.cn"}
-    with Session(create_engine("sqlite://")) as other:
-        other.info[mailer.OUTBOX] = [(settings, ["x@example.cn"], "测试", "正文")]
-        other.commit()
-    assert smtp.messages == []
+def test_no_smtp_no_job(ctx, users):
+    """Without SMTP_HOST notifications are in-app only: no mail job is queued."""
+    unit_of_work.run(lambda: mailer.queue(db.session, [users["recipient"].email], "测试", "正文"))
+    assert db.session.scalars(select(Job)).all() == []

@@ -1,0 +1,1 @@
+"""The admin pages for background jobs (/admin/jobs)."""

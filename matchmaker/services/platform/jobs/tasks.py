@@ -1,0 +1,38 @@
+"""The tasks: thin functions of plain values that call the services. Each runs in an app
+context inside the unit of work the runner opens (services flush; the runner commits)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from .registry import task
+
+
+@task("mail.send")
+def send_mail(recipients: list[str], subject: str, body: str) -> None:
+    """Notification e-mail through the SMTP server configured in this process."""
+    from .. import mailer
+
+    mailer.send(recipients, subject, body)
+
+
+@task("screening.screen_all")
+def screen_all() -> int:
+    """The nightly screening of every organisation against the 非法社会组织 lists."""
+    from ...organisations import screening
+
+    return screening.screen_all()
+
+
+@task("ranking.write_sheet")
+def rank_to_sheet(top_k: int, widen: bool, out: str) -> int:
+    """Rank every published need against every published offer; write the 推荐 sheet to
+    ``out`` (a path on the worker's machine). Returns the number of rows."""
+    from ...matching import ranking
+
+    result = ranking.rank_all(top_k=top_k or current_app.config["SCORING_TOP_K"], widen=widen)
+    if out:
+        ranking.write_sheet(result.rows, Path(out))
+    return len(result.rows)
