@@ -186,7 +186,7 @@ def test_flask_worker_command_runs_the_queue(smtp, redis_queue, ctx, users):  # 
            "TEST_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(ctx.config["SMTP_PORT"])}
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-                          cwd=Path(__file__).resolve().parents[2], env=env,
+                          cwd=Path(__file__).resolve().parents[3], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert [rcpts for rcpts, _ in smtp.messages] == [[users["recipient"].email]]
