@@ -30,6 +30,15 @@ from .services.errors import Conflict, DomainError
 T = TypeVar("T")
 
 CONFLICT_MESSAGE = "数据已被他人修改或与现有记录冲突，请刷新后重试。"
+#: Called (no arguments) after every successful commit of :func:`run`, in order.
+_after_commit: list[Callable[[], None]] = []
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` after each commit of :func:`run` (idempotent): work that must see
+    committed data and must not run when the operation rolled back (the match index)."""
+    if callback not in _after_commit:
+        _after_commit.append(callback)
 
 
 def _is_lock_error(exc: OperationalError) -> bool:
@@ -48,7 +57,7 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         try:
             result = operation()
             db.session.commit()
-            return result
+            break
         except DomainError:
             if keep_on_refusal:
                 db.session.commit()
@@ -66,7 +75,11 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         except BaseException:
             db.session.rollback()
             raise
-    raise AssertionError("unreachable")
+    else:
+        raise AssertionError("unreachable")
+    for callback in _after_commit:
+        callback()
+    return result
 
 
 def discard() -> None:

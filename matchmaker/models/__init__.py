@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
+from .match_index import MatchIndexEntry, TextModel
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "BlacklistEntry",
     "Match",
+    "MatchIndexEntry",
     "Need",
     "Notification",
     "Offer",
@@ -27,6 +29,7 @@ __all__ = [
     "ScoringWeightSet",
     "ScreeningHit",
     "Sector",
+    "TextModel",
     "User",
     "UserSession",
 ]
