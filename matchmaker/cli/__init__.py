@@ -1,5 +1,6 @@
 """``flask`` commands for set-up and operations, by feature: ``setup`` (seed, demo),
-``accounts`` (orgs, users), ``lists`` (import, rank), ``index`` (rebuild), ``ops`` (screen, backup, restore).
+``accounts`` (orgs, users), ``lists`` (import, rank), ``index`` (rebuild), ``ops`` (screen,
+backup, restore).
 Every command that writes goes through the unit of work (``common.run``)."""
 
 from __future__ import annotations
