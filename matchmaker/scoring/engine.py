@@ -254,13 +254,13 @@ class MatchScorer:
             values = text[r, c] if vectors is not None else None
             yield rows[r], cols[c], values
 
-    def score_pairs(self, needs: NeedTable, need_index: np.ndarray,
-                    offer_index: np.ndarray) -> Ranking:
+    def score_pairs(self, needs: NeedTable, need_index: np.ndarray, offer_index: np.ndarray,
+                    text: np.ndarray | None = None) -> Ranking:
         """Factors and scores of chosen pairs (indices into ``needs`` and ``offers_``),
-        filters aside."""
+        filters aside; ``text`` passes their text similarities when already known."""
         prep = self._prepare(needs)
         return self._ranking(prep, np.asarray(need_index, np.intp),
-                             np.asarray(offer_index, np.intp))
+                             np.asarray(offer_index, np.intp), text)
 
     def _exclusions(self, needs: NeedTable, exclude) -> sparse.csr_matrix | None:
         if exclude is None or len(exclude[0]) == 0:

@@ -16,10 +16,13 @@ from .engine import MatchScorer
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor
 
 
-def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray, banned) -> np.ndarray:
-    """Weighted scores of needs ``rows`` × all fitted offers; -inf where filtered out."""
+def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray,
+                  banned) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted scores of needs ``rows`` × all fitted offers (-inf where filtered out) and
+    their text similarities."""
     w = dict(zip(FACTORS, scorer.weights_.astype(np.float32), strict=True))
-    score = np.clip(prep.vectors[rows] @ scorer.offer_vectors_.T, 0.0, 1.0) * w["text"]
+    text = np.clip(prep.vectors[rows] @ scorer.offer_vectors_.T, 0.0, 1.0)
+    score = text * w["text"]
     score += w["sector"] * SECTOR_VALUES[scorer.sector_levels_[prep.sector_row[rows]]]
     score += w["region"] * REGION_VALUES[scorer.region_levels_[prep.region_row[rows]]]
     score += w["budget"] * budget_factor(prep.uncommitted[rows][:, None],
@@ -30,14 +33,14 @@ def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray, banned) -> np.nda
     if banned is not None:
         part = banned[rows].tocoo()
         score[part.row, part.col] = -np.inf
-    return score
+    return score, text
 
 
 def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offer_k: int = 0,
                  exclude: tuple[np.ndarray, np.ndarray] | None = None,
                  need_floor: np.ndarray | None = None, offer_floor: np.ndarray | None = None,
-                 block_elements: int = 2**20) -> tuple[np.ndarray, np.ndarray]:
-    """(need indices, offer indices) of the pairs to keep, each pair once.
+                 block_elements: int = 2**20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(need indices, offer indices, text similarities) of the pairs to keep, each once.
 
     Parameters
     ----------
@@ -55,16 +58,16 @@ def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offe
     """
     n_offers = len(scorer.offers_)
     if len(needs) == 0 or n_offers == 0:
-        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32)
     prep = scorer._prepare(needs)
     banned = scorer._exclusions(needs, exclude)
     step = max(1, block_elements // n_offers)
-    picked_rows, picked_cols = [], []
+    picked_rows, picked_cols, picked_text = [], [], []
     best = np.full((offer_k, n_offers), -np.inf, np.float32) if offer_k else None
     best_row = np.zeros((offer_k, n_offers), np.intp) if offer_k else None
     for start in range(0, len(needs), step):
         rows = np.arange(start, min(start + step, len(needs)))
-        score = _block_scores(scorer, prep, rows, banned)
+        score, text = _block_scores(scorer, prep, rows, banned)
         keep = np.zeros(score.shape, bool)
         if need_k:
             r, c = top_k_columns(score, need_k)
@@ -77,16 +80,19 @@ def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offe
         r, c = np.nonzero(keep)
         picked_rows.append(rows[r])
         picked_cols.append(c)
+        picked_text.append(text[r, c])
         if offer_k:
             merged = np.concatenate([best, score])
             merged_row = np.concatenate([best_row, np.broadcast_to(rows[:, None], score.shape)])
             top = np.argpartition(-merged, min(offer_k, len(merged)) - 1, axis=0)[:offer_k]
             best = np.take_along_axis(merged, top, axis=0)
             best_row = np.take_along_axis(merged_row, top, axis=0)
-    if offer_k:
+    rows, cols = np.concatenate(picked_rows), np.concatenate(picked_cols)
+    text = np.concatenate(picked_text)
+    if offer_k:  # each offer's best needs: their text comes from one product per pair
         r, c = np.nonzero(np.isfinite(best))
-        picked_rows.append(best_row[r, c])
-        picked_cols.append(c)
-    pairs = np.unique(np.column_stack([np.concatenate(picked_rows),
-                                       np.concatenate(picked_cols)]).astype(np.int64), axis=0)
-    return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        extra = np.einsum("ij,ij->i", prep.vectors[best_row[r, c]], scorer.offer_vectors_[c])
+        rows, cols = np.concatenate([rows, best_row[r, c]]), np.concatenate([cols, c])
+        text = np.concatenate([text, np.clip(extra, 0.0, 1.0)])
+    _, first = np.unique(rows.astype(np.int64) * n_offers + cols, return_index=True)
+    return rows[first].astype(np.intp), cols[first].astype(np.intp), text[first]

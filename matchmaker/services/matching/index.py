@@ -37,11 +37,11 @@ def _scorer(offers, needs, reference) -> MatchScorer:
                        embedder=text_model.embedder_of(row)).fit(offers, needs)
 
 
-def _store(scorer: MatchScorer, needs, offers, reference, rows, cols) -> int:
+def _store(scorer: MatchScorer, needs, offers, reference, rows, cols, text) -> int:
     """Score the chosen pairs exactly, word their reasons and insert them."""
     if len(rows) == 0:
         return 0
-    ranking = scorer.score_pairs(needs, rows, cols)
+    ranking = scorer.score_pairs(needs, rows, cols, text)
     reasons = explain(ranking, needs, offers, reference, scorer.weights_)
     now = utcnow()
     values = [{"need_id": int(needs.ids[ranking.need_index[k]]),
@@ -51,7 +51,7 @@ def _store(scorer: MatchScorer, needs, offers, reference, rows, cols) -> int:
                            for f, v in zip(FACTORS, ranking.factors[k], strict=True)},
                "reasons": reasons[k], "computed_at": now} for k in range(len(ranking))]
     for start in range(0, len(values), INSERT_CHUNK):
-        db.session.execute(insert(MatchIndexEntry), values[start:start + INSERT_CHUNK])
+        db.session.execute(insert(MatchIndexEntry.__table__), values[start:start + INSERT_CHUNK])
     return len(values)
 
 
@@ -67,8 +67,8 @@ def rebuild(refit: bool = False) -> int:
     reference = load_reference()
     scorer = _scorer(offers, needs, reference)
     k = top_k()
-    rows, cols = select_pairs(scorer, needs, need_k=k, offer_k=k, exclude=excluded_pairs())
-    return _store(scorer, needs, offers, reference, rows, cols)
+    rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k, exclude=excluded_pairs())
+    return _store(scorer, needs, offers, reference, rows, cols, text)
 
 
 def _floors(column, ids: np.ndarray) -> np.ndarray:
@@ -92,9 +92,9 @@ def refresh_offers(offer_ids: list[int]) -> int:
         return 0
     reference = load_reference()
     scorer = _scorer(offers, needs, reference)
-    rows, cols = select_pairs(scorer, needs, offer_k=top_k(), exclude=excluded_pairs(),
+    rows, cols, text = select_pairs(scorer, needs, offer_k=top_k(), exclude=excluded_pairs(),
                               need_floor=_floors(MatchIndexEntry.need_id, needs.ids))
-    return _store(scorer, needs, offers, reference, rows, cols)
+    return _store(scorer, needs, offers, reference, rows, cols, text)
 
 
 def refresh_needs(need_ids: list[int]) -> int:
@@ -108,9 +108,9 @@ def refresh_needs(need_ids: list[int]) -> int:
         return 0
     reference = load_reference()
     scorer = _scorer(offers, needs, reference)
-    rows, cols = select_pairs(scorer, needs, need_k=top_k(), exclude=excluded_pairs(),
+    rows, cols, text = select_pairs(scorer, needs, need_k=top_k(), exclude=excluded_pairs(),
                               offer_floor=_floors(MatchIndexEntry.offer_id, offers.ids))
-    return _store(scorer, needs, offers, reference, rows, cols)
+    return _store(scorer, needs, offers, reference, rows, cols, text)
 
 
 def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[int] = (),
