@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy import text as sql
 
 from ...extensions import db
 from ...models import MatchIndexEntry, Need, Offer
@@ -23,6 +24,7 @@ from .ranking import excluded_pairs, load_needs, load_offers, load_reference
 from .weights import current_weights
 
 INSERT_CHUNK = 5000
+LOCK_KEY = 0x6D61746368  # any constant shared by every writer of the index
 
 
 def top_k() -> int:
@@ -55,9 +57,17 @@ def _store(scorer: MatchScorer, needs, offers, reference, rows, cols, text) -> i
     return len(values)
 
 
+def _serialise() -> None:
+    """One index writer at a time (PostgreSQL: a transaction advisory lock; SQLite has a
+    single writer anyway), so concurrent refreshes never collide on a pair."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
 def rebuild(refit: bool = False) -> int:
     """Recompute the whole index (refitting the text model when asked, missing or
     drifted); returns the number of rows."""
+    _serialise()
     if refit or text_model.drifted(text_model.current()):
         text_model.fit()
     db.session.execute(delete(MatchIndexEntry))
@@ -120,6 +130,7 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
     Items of ``org_ids`` (an organisation verified, suspended or moved) are refreshed too;
     ``everything`` (reference data or weights changed), a missing or drifted text model,
     or more changes than a tenth of the corpus rebuild the whole index."""
+    _serialise()
     need_ids, offer_ids = set(need_ids), set(offer_ids)
     if org_ids:
         for model, into in ((Need, need_ids), (Offer, offer_ids)):
