@@ -57,7 +57,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_listeners(app: Flask) -> None:
     """Bind database listeners to this app's engines and to the extension's session only
     (never to every Engine or Session class in the process); idempotent."""
+    from . import unit_of_work
     from .extensions import db
+    from .services.matching import index_queue
     from .services.platform import jobs
 
     with app.app_context():
@@ -66,6 +68,9 @@ def register_listeners(app: Flask) -> None:
                     engine, "connect", _sqlite_pragmas):
                 event.listen(engine, "connect", _sqlite_pragmas)
     jobs.register(db.session)
+    index_queue.register(db.session)
+    unit_of_work.on_commit(index_queue.drain)
+    unit_of_work.on_commit(jobs.run_ready)
 
 
 def register_extensions(app: Flask) -> None:

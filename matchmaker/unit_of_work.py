@@ -30,6 +30,16 @@ from .services.errors import Conflict, DomainError
 T = TypeVar("T")
 
 CONFLICT_MESSAGE = "数据已被他人修改或与现有记录冲突，请刷新后重试。"
+#: Called (no arguments) after every successful commit of :func:`run`, in order.
+_after_commit: list[Callable[[], None]] = []
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` after each commit of :func:`run` (idempotent): work that must see
+    committed data and must not run when the operation rolled back (the match index, the
+    background jobs this process runs itself)."""
+    if callback not in _after_commit:
+        _after_commit.append(callback)
 
 
 def _is_lock_error(exc: OperationalError) -> bool:
@@ -48,10 +58,11 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         try:
             result = operation()
             db.session.commit()
+            break
         except DomainError:
             if keep_on_refusal:
                 db.session.commit()
-                _run_jobs()
+                _committed()
             else:
                 db.session.rollback()
             raise
@@ -66,18 +77,15 @@ def run(operation: Callable[[], T], *, attempts: int = 20,
         except BaseException:
             db.session.rollback()
             raise
-        else:
-            _run_jobs()  # outside the try: a job's failure never re-runs the operation
-            return result
-    raise AssertionError("unreachable")
+    else:
+        raise AssertionError("unreachable")
+    _committed()  # outside the loop: an after-commit failure never re-runs the operation
+    return result
 
 
-def _run_jobs() -> None:
-    """Background jobs this commit released and this process runs itself (no Redis, not
-    in a request: a request runs them after its response). See services/platform/jobs."""
-    from .services.platform import jobs
-
-    jobs.run_ready()
+def _committed() -> None:
+    for callback in _after_commit:
+        callback()
 
 
 def discard() -> None:

@@ -254,6 +254,8 @@ WEB_ROWS = [
     W("matches.plan_confirm", "POST", "/matches/plan/confirm", E(403, coord=to("/matches")),
       {"include": "0", "need_id": "{need}", "offer_id": "{offer2}", "amount_wan": "1"},
       write=True),
+    W("matches.recompute", "POST", "/matches/recompute", E(403, coord=to("/matches/need/")),
+      {"back": "/matches/need/{need}"}, write=True),
     W("matches.detail", "GET", "/matches/{match}",
       E(200, **MATCH_HIDDEN, rs=404, ss=404, sp=404)),
     W("matches.detail", "GET", "/matches/{rs_match}", E(404, coord=200, admin=200, s1=200,

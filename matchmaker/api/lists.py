@@ -25,7 +25,7 @@ from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.lists import needs, offers, rules
 from ..services.lists.browse import Filters, browse, with_related
 from ..services.lists.rules import SectorIndex
-from ..services.matching import ranking
+from ..services.matching import index_read
 from ..services.money import wan_text
 from ..services.reference.regions import RegionIndex
 from . import schemas, serialise
@@ -143,11 +143,12 @@ def _candidates(kind: Kind, item_id: int):
     if not can_see_candidates(g.api_user, item):
         raise Forbidden("只有协调员和审核通过的发布单位可以查看推荐。")
     limit = min(int_arg("limit", SIZE_PARAM) or 10, 100)
-    if kind is NEEDS:
-        found = ranking.candidates_for_need(item, limit=limit)
-    else:
-        found = ranking.candidates_for_offer(item, limit=limit)
-    return jsonify({f"{kind.model.__name__.lower()}_id": item.id, "candidates": found})
+    read = index_read.for_need if kind is NEEDS else index_read.for_offer
+    rows, computed_at = read(item, limit=limit)
+    for row in rows:
+        row.pop("item")
+    return jsonify({f"{kind.model.__name__.lower()}_id": item.id, "candidates": rows,
+                    "computed_at": computed_at.isoformat() if computed_at else None})
 
 
 def _register(kind: Kind) -> None:

@@ -207,11 +207,13 @@ class Candidate(BaseModel):
 class NeedCandidates(BaseModel):
     need_id: int
     candidates: list[Candidate]
+    computed_at: datetime | None = None  # when the oldest of these rows was computed (UTC)
 
 
 class OfferCandidates(BaseModel):
     offer_id: int
     candidates: list[Candidate]
+    computed_at: datetime | None = None  # when the oldest of these rows was computed (UTC)
 
 
 #: Row ids (INTEGER primary keys): larger numbers name nothing.

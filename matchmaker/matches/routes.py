@@ -14,6 +14,7 @@ from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, requires
 from ..services.errors import DomainError
 from ..services.matching import candidates, figures, lifecycle, plans, ranking, visibility
+from ..services.matching import index as match_index
 from ..services.money import parse_wan
 from ..services.params import bounded_id, page_args
 from ..services.platform import audit_history
@@ -49,10 +50,11 @@ def _candidates_page(model, item_id: int, finder, template: str):
     item = lv.load_visible(model, item_id)
     authorise("see_candidates", item)
     filters = candidates.CandidateFilters.from_args(request.args)
-    rows = finder(item, filters) if item.status == "published" else []
+    page = finder(item, filters) if item.status == "published" else None
     provinces = db.session.execute(select(Region.code, Region.name).where(
         Region.level == "province").order_by(Region.code)).all()
-    return render_template(template, item=item, rows=rows, filters=filters,
+    return render_template(template, item=item, rows=page.rows if page else [],
+                           computed_at=page.computed_at if page else None, filters=filters,
                            supporter_provinces=[tuple(p) for p in provinces],
                            factor_labels=ranking.FACTOR_LABELS,
                            sectors=lv.sector_choices(blank="全部领域"),
@@ -69,6 +71,18 @@ def for_need(item_id: int):
 @requires("browse")
 def for_offer(item_id: int):
     return _candidates_page(Offer, item_id, candidates.for_offer, "matches/for_offer.html")
+
+
+@bp.post("/recompute")
+@requires("decide_matches")
+def recompute():
+    """Refit the text model and rebuild the whole match index (推荐重新计算)."""
+    if not NoteForm().validate_on_submit():
+        flash("请求无效，请刷新后重试。", "danger")
+        return redirect(_back())
+    count = unit_of_work.run(lambda: match_index.rebuild(refit=True))
+    flash(f"推荐已重新计算，共 {count} 条。", "success")
+    return redirect(_back())
 
 
 def _back() -> str:

@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
 from .jobs import JOB_STATUSES, Job
+from .match_index import MatchIndexEntry, TextModel
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -21,6 +22,7 @@ __all__ = [
     "BlacklistEntry",
     "Job",
     "Match",
+    "MatchIndexEntry",
     "Need",
     "Notification",
     "Offer",
@@ -30,6 +32,7 @@ __all__ = [
     "ScoringWeightSet",
     "ScreeningHit",
     "Sector",
+    "TextModel",
     "User",
     "UserSession",
 ]

@@ -70,6 +70,8 @@ class MatchScorer:
         LSA dimensions for large corpora.
     block_elements : int, default 2**20
         Pairs scored at once; bounds memory (a few float32 arrays of this size).
+    embedder : TextEmbedder, optional
+        An already fitted text model (the persisted one), used as is by ``fit``.
 
     Attributes
     ----------
@@ -89,8 +91,9 @@ class MatchScorer:
 
     def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
                  widen: bool = False, tokens: str = "char", n_components: int = 128,
-                 block_elements: int = 2**20) -> None:
+                 block_elements: int = 2**20, embedder: TextEmbedder | None = None) -> None:
         self.reference = reference
+        self.embedder = embedder
         self.weights = weights
         self.widen = widen
         self.tokens = tokens
@@ -98,10 +101,8 @@ class MatchScorer:
         self.block_elements = block_elements
 
     def fit(self, offers: OfferTable, needs: NeedTable | None = None) -> MatchScorer:
-        """Build the sector and region tables and the text model for ``offers``.
-
-        ``needs``, when given, join the text corpus (vocabulary and IDF) but are not stored.
-        """
+        """Build the sector and region tables and the text model for ``offers``; ``needs``,
+        when given, join the text corpus (vocabulary and IDF) but are not stored."""
         self.offers_ = offers
         self.weights_ = weight_vector(self.weights)
         self.sector_index_, self.sector_levels_ = sector_levels(self.reference, offers)
@@ -109,12 +110,13 @@ class MatchScorer:
             self.reference, offers, widen=self.widen
         )
         self.candidate_ = candidate & (offers.remaining_yuan > 0)[None, :]
-        self.embedder_ = TextEmbedder(tokens=self.tokens, n_components=self.n_components)
+        self.embedder_ = self.embedder or TextEmbedder(self.tokens, n_components=self.n_components)
         docs = self.embedder_.documents(offers.titles, offers.descriptions)
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
-        vectors = self.embedder_.fit_transform(docs)
+        vectors = (self.embedder_.transform(docs) if self.embedder is not None
+                   else self.embedder_.fit_transform(docs))
         self.offer_vectors_ = vectors[:len(offers)]
         if needs is not None:  # kept so rank(needs) does not tokenise them again
             self._need_cache = (needs, vectors[len(offers):])
@@ -252,13 +254,13 @@ class MatchScorer:
             values = text[r, c] if vectors is not None else None
             yield rows[r], cols[c], values
 
-    def score_pairs(self, needs: NeedTable, need_index: np.ndarray,
-                    offer_index: np.ndarray) -> Ranking:
+    def score_pairs(self, needs: NeedTable, need_index: np.ndarray, offer_index: np.ndarray,
+                    text: np.ndarray | None = None) -> Ranking:
         """Factors and scores of chosen pairs (indices into ``needs`` and ``offers_``),
-        filters aside."""
+        filters aside; ``text`` passes their text similarities when already known."""
         prep = self._prepare(needs)
         return self._ranking(prep, np.asarray(need_index, np.intp),
-                             np.asarray(offer_index, np.intp))
+                             np.asarray(offer_index, np.intp), text)
 
     def _exclusions(self, needs: NeedTable, exclude) -> sparse.csr_matrix | None:
         if exclude is None or len(exclude[0]) == 0:

@@ -163,3 +163,22 @@ def test_unread_notifications_show_in_the_navigation_and_on_their_page(client, l
     assert 'data-testid="notifications">通知 <span class="badge text-bg-warning">2</span>' in html
     page = client.get("/notifications").get_data(as_text=True)
     assert "请接受或谢绝" in page and f'href="/matches/{match.id}"' in page
+
+
+def test_candidates_page_says_when_they_were_computed_and_can_recompute(login_as, client,
+                                                                        post_form):
+    from matchmaker.models import TextModel
+
+    login_as("coordinator")
+    org = factories.make_org(region_code="540200")
+    need = factories.make_need(org, title="乡村教师培训")
+    factories.make_offer(factories.make_org(region_code="310000"), title="教师培训")
+    db.session.commit()
+    html = client.get(f"/matches/need/{need.id}").get_data(as_text=True)
+    assert "推荐计算于" in html and "重新计算推荐" in html
+    first = db.session.scalar(select(TextModel.id))
+    response = post_form("/matches/recompute", {"back": f"/matches/need/{need.id}"},
+                         page=f"/matches/need/{need.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/matches/need/{need.id}")
+    assert db.session.scalar(select(TextModel.id).order_by(TextModel.id.desc())) != first

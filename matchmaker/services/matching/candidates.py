@@ -1,9 +1,11 @@
 """What the coordinator's candidate pages show: ranked pairs with the rows behind them,
-filtered by sector, province and minimum score."""
+filtered by sector, province and minimum score. Read from the match index; ``widen``
+(offers outside their target regions, not indexed) is ranked on demand."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Need, Offer, Region
 from ..params import bounded_decimal
-from . import ranking
+from . import index_read, ranking
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,12 @@ class CandidateFilters:
                    min_score=float(min_score or 0) / 100)
 
 
+@dataclass
+class CandidatePage:
+    rows: list[dict[str, Any]]
+    computed_at: datetime | None  # None: ranked just now (widen) or nothing to show
+
+
 def default_amount(need: Need, offer: Offer) -> int:
     """The smaller of the need's uncommitted and the offer's remaining money."""
     return max(0, min(need.uncommitted_yuan, offer.remaining_yuan))
@@ -43,9 +51,9 @@ def _province(code: str | None) -> str | None:
     return region.province_code if region else None
 
 
-def _rows(found: list[dict], model, key: str, fixed: dict, f: CandidateFilters, limit: int,
-          sector_codes, province_of) -> list[dict[str, Any]]:
-    """Join ranked candidates to their rows (one query) and apply the page's filters."""
+def _widened(found: list[dict], model, key: str, f: CandidateFilters, limit: int,
+             sector_codes, province_of) -> list[dict[str, Any]]:
+    """Join on-demand candidates to their rows (one query) and apply the page's filters."""
     items = {x.id: x for x in db.session.scalars(
         select(model).where(model.id.in_([c[key] for c in found])))}
     rows = []
@@ -57,20 +65,37 @@ def _rows(found: list[dict], model, key: str, fixed: dict, f: CandidateFilters, 
             continue
         if f.province and province_of(item) != f.province:
             continue
-        pair = {**fixed, key[:-3]: item}
-        rows.append({**c, **pair, "default_amount": default_amount(pair["need"], pair["offer"])})
+        rows.append({**c, "item": item})
     return rows[:limit]
 
 
-def for_need(need: Need, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
+def _paired(rows: list[dict], fixed: dict, side: str) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        pair = {**fixed, side: row.pop("item")}
+        out.append({**row, **pair, "default_amount": default_amount(pair["need"], pair["offer"])})
+    return out
+
+
+def for_need(need: Need, f: CandidateFilters, limit: int = 20) -> CandidatePage:
     """Ranked offers for ``need`` with their Offer rows, filtered (province: supporter's)."""
-    found = ranking.candidates_for_need(need, limit=200, widen=f.widen)
-    return _rows(found, Offer, "offer_id", {"need": need}, f, limit,
-                 lambda o: o.sector_codes, lambda o: _province(o.organisation.region_code))
+    if f.widen:
+        found = ranking.candidates_for_need(need, limit=200, widen=True)
+        rows = _widened(found, Offer, "offer_id", f, limit, lambda o: o.sector_codes,
+                        lambda o: _province(o.organisation.region_code))
+        return CandidatePage(_paired(rows, {"need": need}, "offer"), None)
+    rows, at = index_read.for_need(need, sector=f.sector, province=f.province,
+                                   min_score=f.min_score, limit=limit)
+    return CandidatePage(_paired(rows, {"need": need}, "offer"), at)
 
 
-def for_offer(offer: Offer, f: CandidateFilters, limit: int = 20) -> list[dict[str, Any]]:
+def for_offer(offer: Offer, f: CandidateFilters, limit: int = 20) -> CandidatePage:
     """Ranked needs for ``offer`` with their Need rows, filtered (province: recipient's)."""
-    found = ranking.candidates_for_offer(offer, limit=200, widen=f.widen)
-    return _rows(found, Need, "need_id", {"offer": offer}, f, limit,
-                 lambda n: [n.sector_code], lambda n: n.region.province_code)
+    if f.widen:
+        found = ranking.candidates_for_offer(offer, limit=200, widen=True)
+        rows = _widened(found, Need, "need_id", f, limit, lambda n: [n.sector_code],
+                        lambda n: n.region.province_code)
+        return CandidatePage(_paired(rows, {"offer": offer}, "need"), None)
+    rows, at = index_read.for_offer(offer, sector=f.sector, province=f.province,
+                                    min_score=f.min_score, limit=limit)
+    return CandidatePage(_paired(rows, {"offer": offer}, "need"), at)

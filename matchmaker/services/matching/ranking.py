@@ -41,6 +41,7 @@ from ...scoring import (
     SectorInfo,
     explain,
 )
+from . import text_model
 from .weights import current_weights
 
 SHEET_TITLE = "推荐"
@@ -179,7 +180,9 @@ def score_pair(need: Need, offer: Offer) -> dict:
         "org_region_code": offer.organisation.region_code,
         "remaining_yuan": offer.remaining_yuan}])
     reference = load_reference()
-    scorer = _scorer(reference, widen=True).fit(offers, load_needs())
+    model, _ = text_model.ensure()  # the persisted text model: no refit per decision
+    scorer = MatchScorer(reference, weights=current_weights(), widen=True,
+                         embedder=text_model.embedder_of(model)).fit(offers)
     ranking = scorer.score_pairs(needs, np.zeros(1, np.intp), np.zeros(1, np.intp))
     reasons = explain(ranking, needs, offers, reference, scorer.weights_)
     return _candidate(ranking.factors[0], ranking.score[0], reasons[0])

@@ -1,0 +1,52 @@
+"""The live match index: the persisted text model and each item's best candidates.
+
+``TextModel`` rows hold the fitted text model (vocabulary, IDF, LSA components) as
+``numpy`` arrays saved without pickle, so every process scores with the same model; the
+newest row is the one in use. ``MatchIndexEntry`` rows are the top candidates of every
+published need and offer, kept fresh after each commit that changes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import utcnow
+
+
+class TextModel(db.Model):
+    """One fit of the text model; ``state`` is ``scoring.persist.dump`` output (npz)."""
+
+    __tablename__ = "match_text_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: Published needs + offers when fitted (a drift of more than 20% triggers a refit).
+    corpus_size: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[str] = mapped_column(String(10))
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"<TextModel {self.id} {self.corpus_size} docs>"
+
+
+class MatchIndexEntry(db.Model):
+    """A scored (need, offer) pair among the top candidates of the need or of the offer."""
+
+    __tablename__ = "match_index"
+    __table_args__ = (
+        Index("ix_match_index_pair", "need_id", "offer_id", unique=True),
+        Index("ix_match_index_need_score", "need_id", "score"),
+        Index("ix_match_index_offer_score", "offer_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    factors: Mapped[dict] = mapped_column(JSON)
+    reasons: Mapped[list] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,80 @@
+"""Save a fitted :class:`~matchmaker.scoring.text.TextEmbedder` as bytes and load it back.
+
+The bytes are an ``.npz`` archive of plain arrays written and read with
+``allow_pickle=False``: loading never runs code, whoever wrote the bytes. Parameters
+travel as a JSON document stored in a uint8 array.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+
+from .ngrams import CharNgramCounter
+from .text import HASH_FEATURES, ChineseAnalyzer, TextEmbedder
+
+FORMAT = 1
+_PARAMS = ("tokens", "ngram_range", "n_components", "max_svd_docs", "title_weight",
+           "random_state")
+
+
+def dump(embedder: TextEmbedder) -> bytes:
+    """The fitted state of ``embedder`` as npz bytes (no pickle)."""
+    params = {p: getattr(embedder, p) for p in _PARAMS}
+    params.update(format=FORMAT, n_features_out=int(embedder.n_features_out_),
+                  base=int(embedder.counter_.base_) if embedder.counter_ is not None else 0)
+    arrays = {"params": np.frombuffer(json.dumps(params).encode(), dtype=np.uint8),
+              "idf": np.asarray(embedder.tfidf_.idf_, dtype=np.float64)}
+    if embedder.counter_ is not None:
+        arrays["char_index"] = embedder.counter_.char_index_
+        arrays["vocabulary"] = embedder.counter_.vocabulary_
+    if embedder.hasher_ is not None:
+        arrays["columns"] = embedder.columns_
+    if embedder.svd_ is not None:
+        arrays["components"] = embedder.svd_.components_
+    out = io.BytesIO()
+    np.savez_compressed(out, **arrays)
+    return out.getvalue()
+
+
+def load(data: bytes) -> TextEmbedder:
+    """A fitted ``TextEmbedder`` from :func:`dump` bytes; ``ValueError`` for bad bytes."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            arrays = {k: archive[k] for k in archive.files}
+        params = json.loads(arrays.pop("params").tobytes().decode())
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a saved text model: {exc}") from None
+    if params.get("format") != FORMAT:
+        raise ValueError(f"unknown text model format {params.get('format')!r}")
+    embedder = TextEmbedder(**{p: params[p] for p in _PARAMS})
+    embedder.ngram_range = tuple(embedder.ngram_range)
+    embedder.counter_ = embedder.hasher_ = embedder.svd_ = None
+    if "vocabulary" in arrays:
+        counter = CharNgramCounter(embedder.ngram_range)
+        counter.char_index_ = arrays["char_index"].astype(np.int64)
+        counter.vocabulary_ = arrays["vocabulary"].astype(np.int64)
+        counter.base_ = int(params["base"])
+        embedder.counter_ = counter
+    if "columns" in arrays:
+        embedder.hasher_ = HashingVectorizer(
+            analyzer=ChineseAnalyzer("jieba"), n_features=HASH_FEATURES,
+            alternate_sign=False, norm=None, dtype=np.float32)
+        embedder.columns_ = arrays["columns"]
+    idf = arrays["idf"]
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    tfidf.idf_ = idf
+    tfidf.n_features_in_ = len(idf)
+    embedder.tfidf_ = tfidf
+    if "components" in arrays:
+        svd = TruncatedSVD(embedder.n_components)
+        svd.components_ = arrays["components"]
+        svd.n_features_in_ = arrays["components"].shape[1]
+        embedder.svd_ = svd
+    embedder.n_features_out_ = int(params["n_features_out"])
+    return embedder

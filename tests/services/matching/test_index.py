@@ -1,0 +1,149 @@
+"""The live match index on a real database: kept fresh after commits, re-checked at read
+time, rebuilt when weights change; decisions score with the persisted text model."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from matchmaker import unit_of_work
+from matchmaker.extensions import db
+from matchmaker.models import MatchIndexEntry, Offer, ScoringWeightSet, TextModel
+from matchmaker.scoring import FACTORS
+from matchmaker.scoring.text import TextEmbedder
+from matchmaker.services.errors import DomainError
+from matchmaker.services.matching import index, index_read, lifecycle, ranking, text_model
+from tests import factories
+
+
+@pytest.fixture()
+def world(ctx):
+    """A 日喀则 need with one fitting offer, committed; the index built once."""
+    rikaze = factories.make_org(region_code="540200")
+    shanghai = factories.make_org(region_code="310000")
+    need = factories.make_need(rikaze, title="江孜县乡村教师培训", region_code="540222",
+                               description="组织乡村教师开展教学能力培训。")
+    first = factories.make_offer(shanghai, title="基层教师能力提升")
+    db.session.commit()
+    unit_of_work.run(lambda: index.rebuild(refit=True))
+    return {"need": need, "offer": first, "shanghai": shanghai,
+            "coord": factories.make_user("coordinator")}
+
+
+def offer_ids(need) -> list[int]:
+    return [r["offer_id"] for r in index_read.for_need(need)[0]]
+
+
+def entries(**where) -> list[MatchIndexEntry]:
+    stmt = select(MatchIndexEntry).filter_by(**where)
+    return list(db.session.scalars(stmt))
+
+
+def test_a_published_offer_is_indexed_after_the_commit_without_a_manual_step(world):
+    new = unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="乡村教师培训"))
+    # The refresh ran after the commit, before anything read the index.
+    assert entries(need_id=world["need"].id, offer_id=new.id)
+    rows, computed_at = index_read.for_need(world["need"])
+    assert {r["offer_id"] for r in rows} == {world["offer"].id, new.id}
+    assert computed_at is not None
+    top = rows[0]
+    assert set(top["factors"]) == set(FACTORS) and 0 <= top["score"] <= 1 and top["reasons"]
+    assert [r["need_id"] for r in index_read.for_offer(new)[0]] == [world["need"].id]
+
+
+def test_a_rolled_back_operation_leaves_the_index_alone(world):
+    def fails():
+        factories.make_offer(world["shanghai"], title="乡村教师培训")
+        raise DomainError("不行。")
+
+    with pytest.raises(DomainError):
+        unit_of_work.run(fails)
+    assert {e.offer_id for e in entries(need_id=world["need"].id)} == {world["offer"].id}
+
+
+@pytest.mark.parametrize("change", [{"status": "closed"}, {"committed_yuan": 1_000_000}])
+def test_closed_or_spent_offers_are_dropped_at_read_time_despite_a_stale_row(world, change):
+    offer = world["offer"]
+    # A change the index cannot see (no ORM event): the row stays, the read drops it.
+    db.session.execute(update(Offer).where(Offer.id == offer.id).values(**change))
+    db.session.commit()
+    assert entries(offer_id=offer.id)
+    assert offer_ids(world["need"]) == []
+
+
+def test_closing_through_the_orm_removes_the_rows(world):
+    offer = world["offer"]
+    unit_of_work.run(lambda: setattr(offer, "status", "closed") or db.session.flush())
+    assert entries(offer_id=offer.id) == []
+
+
+def test_a_rejected_pair_leaves_the_index_and_the_candidates(world):
+    need, offer = world["need"], world["offer"]
+    unit_of_work.run(lambda: lifecycle.decide(lifecycle.Decision(
+        need.id, offer.id, "rejected", note="不合适"), by=world["coord"]))
+    assert entries(need_id=need.id, offer_id=offer.id) == []
+    assert offer_ids(need) == []
+
+
+def test_a_confirmation_refreshes_both_sides_money(world):
+    need, offer = world["need"], world["offer"]
+    other = unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="教师培训"))
+    before = {e.offer_id: e.factors["budget"] for e in entries(need_id=need.id)}
+    unit_of_work.run(lambda: lifecycle.decide(lifecycle.Decision(
+        need.id, offer.id, "confirmed", amount_yuan=200_000), by=world["coord"]))
+    after = {e.offer_id: e.factors["budget"] for e in entries(need_id=need.id)}
+    assert offer.id not in offer_ids(need)  # a live match: never a candidate again
+    assert after[other.id] != before[other.id]  # the need's uncommitted money changed
+
+
+def test_a_weights_change_rebuilds_the_index(world):
+    weights = {"sector": 0.0, "budget": 0.0, "region": 0.0, "text": 1.0}
+    unit_of_work.run(lambda: db.session.add(ScoringWeightSet(
+        kind="learned", weights=weights, accuracy=0.9, default_accuracy=0.8,
+        n_decisions=40)) or db.session.flush())
+    (entry,) = entries(need_id=world["need"].id)
+    assert entry.score == pytest.approx(entry.factors["text"], abs=1e-3)
+
+
+def test_score_pair_reuses_the_persisted_model(world, monkeypatch):
+    model = text_model.current()
+
+    def no_refit(*args, **kwargs):
+        raise AssertionError("the text model was refitted")
+
+    monkeypatch.setattr(TextEmbedder, "fit_transform", no_refit)
+    scored = ranking.score_pair(world["need"], world["offer"])
+    assert 0 <= scored["score"] <= 1 and set(scored["factors"]) == set(FACTORS)
+    assert db.session.scalar(select(func.count()).select_from(TextModel)) == 1
+    assert text_model.current().id == model.id
+    (entry,) = entries(need_id=world["need"].id)
+    assert scored["factors"]["text"] == pytest.approx(entry.factors["text"], abs=1e-3)
+
+
+def test_a_drifted_corpus_refits_the_model(world):
+    first = text_model.current().id
+
+    def many():
+        for k in range(3):
+            factories.make_offer(world["shanghai"], title=f"教师培训项目{k}")
+
+    unit_of_work.run(many)
+    assert text_model.current().id != first
+    assert text_model.current().corpus_size == 5
+
+
+def test_the_model_survives_a_round_trip_through_the_database(world):
+    row = text_model.current()
+    text_model._cache.clear()
+    loaded = text_model.embedder_of(row)
+    docs = ["乡村教师培训", "医疗设备"]
+    fresh = TextEmbedder().fit(loaded.documents(["基层教师能力提升", "江孜县乡村教师培训"],
+                                                ["", "组织乡村教师开展教学能力培训。"]))
+    assert loaded.transform(docs).shape[1] == loaded.n_features_out_
+    assert (abs(loaded.transform(docs) - fresh.transform(docs)) < 1e-6).all()
+
+
+def test_flask_index_rebuild(world, ctx):
+    result = ctx.test_cli_runner().invoke(args=["index", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "推荐索引已重建：1 条" in result.output
