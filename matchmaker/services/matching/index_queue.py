@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from itertools import chain
 
+from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, scoped_session
 
@@ -99,8 +100,10 @@ def mark_everything() -> None:
 
 
 def drain() -> None:
-    """Refresh the index for what committed transactions changed (in-process for now)."""
+    """Refresh the index for what committed transactions changed: a ``matching.refresh``
+    job for the RQ workers when Redis is configured, else here and now (in-process)."""
     from ... import unit_of_work
+    from ..platform import jobs
     from . import index
 
     info = db.session.info
@@ -108,8 +111,14 @@ def drain() -> None:
         return
     marks = info.pop(READY)
     info[DRAINING] = True
+    args = marks.as_args()
     try:
-        unit_of_work.run(lambda: index.refresh(**marks.as_args()))
+        if current_app.config.get("REDIS_URL"):
+            unit_of_work.run(lambda: jobs.enqueue(
+                "matching.refresh", args["need_ids"], args["offer_ids"], args["org_ids"],
+                args["everything"]))
+        else:
+            unit_of_work.run(lambda: index.refresh(**args))
     except Exception:
         # The change itself is committed: never fail its request. Reads re-check rows.
         log.exception("match index refresh failed: %s", marks.as_args())

@@ -147,3 +147,28 @@ def test_flask_index_rebuild(world, ctx):
     result = ctx.test_cli_runner().invoke(args=["index", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "推荐索引已重建：1 条" in result.output
+
+
+def test_with_redis_the_refresh_is_a_job_a_worker_runs(world, app, monkeypatch):
+    """With REDIS_URL the request only enqueues ``matching.refresh``; an RQ worker on the
+    real Redis brings the index up to date."""
+    from redis import Redis
+
+    from matchmaker.models import Job
+    from matchmaker.services.platform.jobs import backend
+
+    url = "redis://127.0.0.1:6379/12"
+    Redis.from_url(url).flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    try:
+        new = unit_of_work.run(lambda: factories.make_offer(world["shanghai"],
+                                                            title="乡村教师培训"))
+        assert not entries(need_id=world["need"].id, offer_id=new.id)  # not in the request
+        job = db.session.scalars(select(Job).where(Job.task == "matching.refresh")).one()
+        assert new.id in job.args[1] and job.status == "queued"
+        backend.worker(url).work(burst=True)
+        db.session.expire_all()
+        assert entries(need_id=world["need"].id, offer_id=new.id)
+        assert db.session.get(Job, job.id).status == "finished"
+    finally:
+        Redis.from_url(url).flushdb()

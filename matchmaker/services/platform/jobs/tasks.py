@@ -36,3 +36,13 @@ def rank_to_sheet(top_k: int, widen: bool, out: str) -> int:
     if out:
         ranking.write_sheet(result.rows, Path(out))
     return len(result.rows)
+
+
+@task("matching.refresh")
+def refresh_match_index(need_ids: list[int], offer_ids: list[int], org_ids: list[int],
+                        everything: bool) -> int:
+    """Bring the match index up to date after committed changes (see index_queue)."""
+    from ...matching import index
+
+    return index.refresh(need_ids=need_ids, offer_ids=offer_ids, org_ids=org_ids,
+                         everything=everything)
