@@ -9,8 +9,10 @@ import numpy as np
 from scipy import sparse
 
 from .blocks import BudgetBlock, ban, top_k_columns
+from .concepts import ConceptLexicon, augment
 from .data import DEFAULT_WEIGHTS, FACTORS, NeedTable, OfferTable, Reference
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
+from .gates import GateBlock, gate_matrix
 from .text import TextEmbedder
 
 
@@ -70,6 +72,12 @@ class MatchScorer:
         LSA dimensions for large corpora.
     block_elements : int, default 2**20
         Pairs scored at once; bounds memory (a few float32 arrays of this size).
+    concepts : bool, default True
+        Add the overlap of domain concepts (``data/concepts.csv``) to the text factor.
+    concept_weight : float, default 0.5
+        Share of the concept overlap in the text factor.
+    gated : bool, default True
+        Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
 
     Attributes
     ----------
@@ -84,18 +92,23 @@ class MatchScorer:
     candidate_ : ndarray of bool, shape (n_regions + 1, n_offers)
         Hard filters by need region: target regions (unless ``widen``) and remaining money.
     embedder_ : TextEmbedder
+    lexicon_ : ConceptLexicon or None
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
     """
 
     def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
                  widen: bool = False, tokens: str = "char", n_components: int = 128,
-                 block_elements: int = 2**20) -> None:
+                 block_elements: int = 2**20, concepts: bool = True,
+                 concept_weight: float = 0.5, gated: bool = True) -> None:
         self.reference = reference
         self.weights = weights
         self.widen = widen
         self.tokens = tokens
         self.n_components = n_components
         self.block_elements = block_elements
+        self.concepts = concepts
+        self.concept_weight = concept_weight
+        self.gated = gated
 
     def fit(self, offers: OfferTable, needs: NeedTable | None = None) -> MatchScorer:
         """Build the sector and region tables and the text model for ``offers``.
@@ -114,7 +127,8 @@ class MatchScorer:
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
-        vectors = self.embedder_.fit_transform(docs)
+        self.lexicon_ = ConceptLexicon.shipped() if self.concepts else None
+        vectors = self._with_concepts(self.embedder_.fit_transform(docs), docs)
         self.offer_vectors_ = vectors[:len(offers)]
         if needs is not None:  # kept so rank(needs) does not tokenise them again
             self._need_cache = (needs, vectors[len(offers):])
@@ -129,10 +143,16 @@ class MatchScorer:
             groups[row] = self.region_index_.get(prefecture, row) if prefecture else row
         return groups
 
+    def _with_concepts(self, vectors: np.ndarray, docs: list[str]) -> np.ndarray:
+        if self.lexicon_ is None:
+            return vectors
+        return augment(vectors, self.lexicon_.transform(docs), self.concept_weight)
+
     def _need_vectors(self, needs: NeedTable) -> np.ndarray:
         if self._need_cache is not None and self._need_cache[0] is needs:
             return self._need_cache[1]
-        return self.embedder_.transform(self.embedder_.documents(needs.titles, needs.descriptions))
+        docs = self.embedder_.documents(needs.titles, needs.descriptions)
+        return self._with_concepts(self.embedder_.transform(docs), docs)
 
     def _prepare(self, needs: NeedTable) -> _Prepared:
         unknown_sector = len(self.sector_index_)
@@ -172,8 +192,14 @@ class MatchScorer:
     def score_matrix(self, needs: NeedTable) -> tuple[np.ndarray, dict[str, np.ndarray],
                                                       np.ndarray]:
         """Weighted score, factors and candidate mask for every (need, offer)."""
+        prep = self._prepare(needs)
         factors, candidate = self.factor_matrices(needs)
         score = sum(w * factors[f] for f, w in zip(FACTORS, self.weights_, strict=True))
+        if self.gated:
+            score = score * gate_matrix(self.sector_levels_[prep.sector_row],
+                                        self.region_levels_[prep.region_row],
+                                        prep.uncommitted[:, None],
+                                        self.offers_.remaining_yuan[None, :])
         return np.asarray(score, dtype=np.float32), factors, candidate
 
     def rank(self, needs: NeedTable, top_k: int = 20,
@@ -228,6 +254,11 @@ class MatchScorer:
         region_part[~allowed[:, cols]] = -np.inf
         vectors = self.offer_vectors_[cols] if w["text"] > 0 else None
         budget = BudgetBlock(self.offers_.remaining_yuan[cols], w["budget"])
+        gates = None
+        if self.gated:
+            gates = GateBlock(self.sector_levels_[np.ix_(sectors, cols)],
+                              self.region_levels_[np.ix_(regions, cols)],
+                              self.offers_.remaining_yuan[cols])
         pos = None
         if banned is not None:
             pos = np.full(len(self.offers_), -1, dtype=np.intp)
@@ -246,6 +277,9 @@ class MatchScorer:
             block += np.take(sector_part, sector_of[start:start + step], axis=0, out=scratch)
             block += np.take(region_part, region_of[start:start + step], axis=0, out=scratch)
             budget.add_to(block, prep.uncommitted[rows], scratch, scratch2)
+            if gates is not None:
+                gates.apply(block, sector_of[start:start + step], region_of[start:start + step],
+                            prep.uncommitted[rows], scratch)
             if banned is not None:
                 ban(block, banned[rows].tocoo(), pos)
             r, c = top_k_columns(block, top_k)
@@ -292,6 +326,10 @@ class MatchScorer:
         }
         factors = np.column_stack([columns[f] for f in FACTORS]).astype(np.float32)
         score = np.clip(factors @ self.weights_.astype(np.float32), 0.0, 1.0)
+        if self.gated:
+            score = score * gate_matrix(sector_level, region_level,
+                                        prep.uncommitted[need_index],
+                                        self.offers_.remaining_yuan[offer_index])
         order = np.lexsort((-score, need_index))
         return Ranking(need_index[order], offer_index[order], score[order], factors[order],
                        sector_level[order], region_level[order])

@@ -1,0 +1,97 @@
+"""Domain concepts of 援藏援疆 projects: a lexicon of project types (``data/concepts.csv``)
+and a scan that maps texts to the concepts they mention.
+
+Char n-grams see 先心病 and 先天性心脏病救治 as barely related; the lexicon lists both under
+one concept. The scan is one compiled regular expression (an alternation of every term,
+longest first, so the leftmost longest term wins), run once per document.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "concepts.csv"
+
+
+class ConceptLexicon:
+    """Concepts with their terms; ``transform`` gives a (documents × concepts) 0/1 matrix.
+
+    Parameters
+    ----------
+    rows : sequence of (concept id, sector code, canonical term, terms)
+        ``terms`` are the synonyms, abbreviations and usual words of both sides.
+
+    Attributes
+    ----------
+    ids, sectors, names : list of str
+        Per concept, in column order.
+    """
+
+    def __init__(self, rows: Sequence[tuple[str, str, str, Sequence[str]]]) -> None:
+        self.ids = [r[0] for r in rows]
+        self.sectors = [r[1] for r in rows]
+        self.names = [r[2] for r in rows]
+        self._term_concept: dict[str, int] = {}
+        for k, (_, _, name, terms) in enumerate(rows):
+            for term in (name, *terms):
+                self._term_concept.setdefault(term.lower(), k)
+        ordered = sorted(self._term_concept, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+
+    @classmethod
+    @cache
+    def shipped(cls) -> ConceptLexicon:
+        """The lexicon in ``matchmaker/data/concepts.csv`` (read once per process)."""
+        with DATA.open(encoding="utf-8") as fh:
+            rows = [(r["concept_id"], r["sector_code"], r["canonical"],
+                     [t for t in r["synonyms"].split(";") if t])
+                    for r in csv.DictReader(fh)]
+        return cls(rows)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        """0/1 float32 matrix: document i mentions concept j."""
+        lookup = self._term_concept
+        cols = [[lookup[m.lower()] for m in self._pattern.findall(d or "")] for d in docs]
+        indptr = np.cumsum([0] + [len(c) for c in cols])
+        indices = np.fromiter((j for c in cols for j in c), dtype=np.int32, count=indptr[-1])
+        matrix = sparse.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
+                                   shape=(len(docs), len(self.ids)))
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
+        return matrix
+
+
+def augment(vectors: np.ndarray, concepts: sparse.csr_matrix, weight: float) -> np.ndarray:
+    """Append unit concept rows to unit text rows so that a dot product is
+    ``(1 - weight)·text + weight·concept overlap`` (cosine of the concept sets).
+
+    A document that mentions no concept keeps its text row whole, so two such documents
+    compare by text alone.
+    """
+    counts = np.asarray(concepts.sum(axis=1)).ravel()
+    has = counts > 0
+    scale = np.where(has, np.sqrt(1.0 - weight), 1.0).astype(np.float32)
+    part = concepts.multiply(np.where(has, np.sqrt(weight / np.maximum(counts, 1)), 0.0)[:, None])
+    return np.hstack([vectors * scale[:, None],
+                      np.asarray(part.toarray(), dtype=np.float32)])
+
+
+def shared_concepts(need_concepts: sparse.csr_matrix, offer_concepts: sparse.csr_matrix,
+                    need_index: np.ndarray, offer_index: np.ndarray) -> np.ndarray:
+    """The first concept both sides of each pair mention (column index), -1 for none."""
+    both = need_concepts[need_index].multiply(offer_concepts[offer_index]).tocsr()
+    first = np.full(len(need_index), -1, dtype=np.intp)
+    rows = np.flatnonzero(np.diff(both.indptr) > 0)
+    both.sort_indices()
+    first[rows] = both.indices[both.indptr[rows]]
+    return first
