@@ -8,43 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .blocks import BudgetBlock, ban, top_k_columns
+from .blocks import BudgetBlock, ban, exclusions, top_k_columns
 from .concepts import ConceptLexicon, augment
-from .data import DEFAULT_WEIGHTS, FACTORS, NeedTable, OfferTable, Reference
+from .data import FACTORS, NeedTable, OfferTable, Ranking, Reference, weight_vector
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
 from .gates import GateBlock, gate_matrix
 from .text import TextEmbedder
-
-
-def weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
-    """Weights in ``FACTORS`` order, non-negative and summing to 1 (missing factors: 0)."""
-    given = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(given) - set(FACTORS)
-    if unknown:
-        raise ValueError(f"unknown factors: {sorted(unknown)}")
-    vector = np.array([float(given.get(f, 0.0)) for f in FACTORS])
-    if (vector < 0).any() or vector.sum() <= 0:
-        raise ValueError("weights must be non-negative and not all zero")
-    return vector / vector.sum()
-
-
-@dataclass
-class Ranking:
-    """Ranked (need, offer) pairs: indices into the tables, best first within each need.
-
-    ``factors`` has one column per name in ``FACTORS``; ``sector_level`` and ``region_level``
-    say which rule gave the sector and region values (used for the reasons).
-    """
-
-    need_index: np.ndarray
-    offer_index: np.ndarray
-    score: np.ndarray
-    factors: np.ndarray
-    sector_level: np.ndarray
-    region_level: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.score)
 
 
 @dataclass
@@ -219,7 +188,7 @@ class MatchScorer:
         """
         prep = self._prepare(needs)
         w = {f: float(v) for f, v in zip(FACTORS, self.weights_, strict=True)}
-        banned = self._exclusions(needs, exclude)
+        banned = exclusions(needs.ids, self.offers_.ids, exclude)
         live = np.flatnonzero(prep.uncommitted > 0)
         # Needs of one prefecture (or 兵团 division) share most candidate offers.
         group_of = self.region_group_[prep.region_row[live]]
@@ -293,19 +262,6 @@ class MatchScorer:
         prep = self._prepare(needs)
         return self._ranking(prep, np.asarray(need_index, np.intp),
                              np.asarray(offer_index, np.intp))
-
-    def _exclusions(self, needs: NeedTable, exclude) -> sparse.csr_matrix | None:
-        if exclude is None or len(exclude[0]) == 0:
-            return None
-        need_pos = {int(v): i for i, v in enumerate(needs.ids)}
-        offer_pos = {int(v): i for i, v in enumerate(self.offers_.ids)}
-        pairs = [(need_pos[a], offer_pos[b]) for a, b in zip(*exclude, strict=True)
-                 if int(a) in need_pos and int(b) in offer_pos]
-        if not pairs:
-            return None
-        rows, cols = zip(*pairs, strict=True)
-        return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)),
-                                 shape=(len(needs), len(self.offers_)))
 
     def _ranking(self, prep: _Prepared, need_index: np.ndarray, offer_index: np.ndarray,
                  text: np.ndarray | None = None) -> Ranking:
