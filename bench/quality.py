@@ -13,13 +13,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from matchmaker.scoring.concepts import ConceptLexicon  # noqa: E402
 from tests.scoring import evalset, evalset_v2  # noqa: E402
 from tests.scoring.evalset_v2 import compare  # noqa: E402
 from tests.scoring.refdata import shipped_reference  # noqa: E402
 
+THIN = ConceptLexicon.shipped().thinned(0.5, seed=1)
 RUNS = {
     "engine (default: char n-grams + concepts, gated)": {},
     "engine, char n-grams + jieba + concepts, gated": {"tokens": "both"},
+    "lexicon with half its synonyms dropped, gated": {"concepts": THIN},
     "ablation: char n-grams only, gated": {"concepts": False},
     "ablation: char n-grams + jieba, gated": {"concepts": False, "tokens": "both"},
     "ablation: concepts, no gates": {"gated": False},

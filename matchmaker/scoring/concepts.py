@@ -55,6 +55,16 @@ class ConceptLexicon:
                     for r in csv.DictReader(fh)]
         return cls(rows)
 
+    def thinned(self, keep: float, seed: int = 0) -> ConceptLexicon:
+        """A copy keeping each synonym with probability ``keep`` (canonical terms stay): how
+        the engine fares when the lexicon misses words real lists use."""
+        rng = np.random.default_rng(seed)
+        terms: list[list[str]] = [[] for _ in self.ids]
+        for term, k in self._term_concept.items():
+            if term != self.names[k].lower() and rng.random() < keep:
+                terms[k].append(term)
+        return ConceptLexicon(list(zip(self.ids, self.sectors, self.names, terms, strict=True)))
+
     def __len__(self) -> int:
         return len(self.ids)
 

@@ -41,9 +41,10 @@ class MatchScorer:
         LSA dimensions for large corpora.
     block_elements : int, default 2**20
         Pairs scored at once; bounds memory (a few float32 arrays of this size).
-    concepts : bool, default True
-        Add the overlap of domain concepts (``data/concepts.csv``) to the text factor.
-    concept_weight : float, default 0.5
+    concepts : bool or ConceptLexicon, default True
+        Add the overlap of domain concepts to the text factor: the shipped lexicon
+        (``data/concepts.csv``) when True, or the lexicon given.
+    concept_weight : float, default 0.7
         Share of the concept overlap in the text factor.
     gated : bool, default True
         Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
@@ -67,8 +68,8 @@ class MatchScorer:
 
     def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
                  widen: bool = False, tokens: str = "char", n_components: int = 128,
-                 block_elements: int = 2**20, concepts: bool = True,
-                 concept_weight: float = 0.5, gated: bool = True) -> None:
+                 block_elements: int = 2**20, concepts: bool | ConceptLexicon = True,
+                 concept_weight: float = 0.7, gated: bool = True) -> None:
         self.reference = reference
         self.weights = weights
         self.widen = widen
@@ -96,7 +97,8 @@ class MatchScorer:
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
-        self.lexicon_ = ConceptLexicon.shipped() if self.concepts else None
+        self.lexicon_ = (self.concepts if isinstance(self.concepts, ConceptLexicon)
+                         else ConceptLexicon.shipped() if self.concepts else None)
         vectors = self._with_concepts(self.embedder_.fit_transform(docs), docs)
         self.offer_vectors_ = vectors[:len(offers)]
         if needs is not None:  # kept so rank(needs) does not tokenise them again

@@ -15,7 +15,7 @@ SECTOR_GATE = np.array([0.2, 0.6, 1.0, 1.0], dtype=np.float32)
 #: By region level (0 nothing in common … 5 targets the need's county or prefecture).
 REGION_GATE = np.array([0.2, 1.0, 1.0, 1.0, 1.0, 1.0], dtype=np.float32)
 #: Multiplier of a pair whose offer covers nothing; rises linearly to 1 at half coverage.
-BUDGET_GATE_FLOOR = 0.6
+BUDGET_GATE_FLOOR = 0.5
 BUDGET_GATE_FULL = 0.5
 
 
