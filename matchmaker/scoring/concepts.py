@@ -2,8 +2,8 @@
 and a scan that maps texts to the concepts they mention.
 
 Char n-grams see 先心病 and 先天性心脏病救治 as barely related; the lexicon lists both under
-one concept. The scan is one compiled regular expression (an alternation of every term,
-longest first, so the leftmost longest term wins), run once per document.
+one concept. The scan is one compiled regular expression shaped as the terms' prefix tree (the
+leftmost longest term wins), run once over the whole corpus joined.
 """
 
 from __future__ import annotations
@@ -18,6 +18,30 @@ import numpy as np
 from scipy import sparse
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "concepts.csv"
+
+
+def _trie_pattern(terms) -> str:
+    """One regular expression for all ``terms``, shaped as their prefix tree
+    (先(?:天性心脏病|心病)…): the engine tests one branch per character instead of every term
+    at every position, and a greedy optional tail makes the longest term win."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(c) + walk(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if not end:
+            return body
+        return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+
+    return walk(trie)
 
 
 class ConceptLexicon:
@@ -42,8 +66,10 @@ class ConceptLexicon:
         for k, (_, _, name, terms) in enumerate(rows):
             for term in (name, *terms):
                 self._term_concept.setdefault(term.lower(), k)
-        ordered = sorted(self._term_concept, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+        first = {t[0] for t in self._term_concept} | {t[0].upper() for t in self._term_concept}
+        self._pattern = re.compile(  # the look-ahead lets the scan skip most positions fast
+            f"(?=[{re.escape(''.join(sorted(first)))}])" + _trie_pattern(self._term_concept),
+            re.IGNORECASE)
 
     @classmethod
     @cache
@@ -71,9 +97,14 @@ class ConceptLexicon:
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
         """0/1 float32 matrix: document i mentions concept j."""
         lookup = self._term_concept
-        cols = [[lookup[m.lower()] for m in self._pattern.findall(d or "")] for d in docs]
-        indptr = np.cumsum([0] + [len(c) for c in cols])
-        indices = np.fromiter((j for c in cols for j in c), dtype=np.int32, count=indptr[-1])
+        texts = [(d or "").replace("\x00", " ") for d in docs]
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts])[:-1]
+        found = np.array([(m.start(), lookup[m.group().lower()])
+                          for m in self._pattern.finditer("\x00".join(texts))],
+                         dtype=np.int64).reshape(-1, 2)
+        owner = np.searchsorted(starts, found[:, 0], side="right") - 1
+        indptr = np.searchsorted(owner, np.arange(len(texts) + 1))  # owners come sorted
+        indices = found[:, 1].astype(np.int32)
         matrix = sparse.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
                                    shape=(len(docs), len(self.ids)))
         matrix.sum_duplicates()
