@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from matchmaker.scoring import MatchScorer
+
 from . import evalset_v2
 from .evalset_v2 import compare
 from .refdata import shipped_reference
@@ -32,3 +34,15 @@ def test_engine_beats_every_baseline_on_held_out(results):
         assert engine["hit@1"] >= baseline["hit@1"], name
         assert engine["mrr"] >= baseline["mrr"], name
     assert engine["ndcg@5"] >= 0.93 and engine["hit@1"] >= 0.9
+
+
+def test_no_wrong_sector_or_closed_region_pair_outranks_a_fitting_one():
+    """Even with the region filter widened, the gates keep every pair whose sector is
+    unrelated or whose region is closed below every offer graded ≥ 2, on the whole set."""
+    data = evalset_v2.load()
+    scorer = MatchScorer(shipped_reference(), widen=True).fit(data.offers, data.needs)
+    score, factors, candidate = scorer.score_matrix(data.needs)
+    blocked = (factors["sector"] == 0) | (factors["region"] == 0)
+    for i, grades in enumerate(data.grades):
+        good = [j for j, g in grades.items() if g >= 2]
+        assert score[i, blocked[i] & candidate[i]].max(initial=0) < score[i, good].min()
