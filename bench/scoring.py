@@ -5,7 +5,9 @@
 
 Cases: batch top-20 for 10k × 10k (target ≤ 1.5 s, ≤ 1 GB peak RSS) and 50k × 50k (≤ 20 s,
 ≤ 2 GB, chunked); candidates of one new need against 10k offers with a fitted scorer
-(≤ 20 ms); a straightforward per-pair Python loop on a 1,000 × 1,000 slice against the engine.
+(≤ 20 ms); a straightforward per-pair Python loop on a 1,000 × 1,000 slice against the plain
+(additive, no concepts) engine; ``variants``: concepts and gates against the plain engine, as
+ratios measured in the same run.
 Peak RSS is the whole process's (Python, Flask for the reference data, synthetic lists).
 """
 
@@ -139,18 +141,56 @@ class LoopScorer:
         return out
 
 
+#: The additive engine without concepts or gates, which the per-pair loop reproduces.
+PLAIN = {"concepts": False, "gated": False}
+VARIANTS = {"plain (char n-grams, no gates)": PLAIN, "gates only": {"concepts": False},
+            "concepts only": {"gated": False}, "default (concepts + gates)": {}}
+
+
+def variants(n_needs: int, n_offers: int, repeats: int = 30) -> None:
+    """Fit + rank (best of two) and one-need times of each engine variant, as ratios to the
+    plain one."""
+    ref = synthetic.reference()
+    needs, offers = synthetic.generate(ref, n_needs, n_offers)
+    new_needs, _ = synthetic.generate(ref, repeats, 0, seed=7)
+    MatchScorer(ref).fit(offers, needs)  # warm-up: imports, caches
+    base = None
+    for label, params in VARIANTS.items():
+        fits, ranks = [], []
+        for _ in range(2):  # best of two: the machine is shared
+            started = time.perf_counter()
+            scorer = MatchScorer(ref, **params).fit(offers, needs)
+            fitted = time.perf_counter()
+            scorer.rank(needs, top_k=20)
+            fits.append(fitted - started)
+            ranks.append(time.perf_counter() - fitted)
+        single_ms = []
+        for i in range(repeats):
+            one = NeedTable(new_needs.ids[i:i + 1], new_needs.titles[i:i + 1],
+                            new_needs.descriptions[i:i + 1], new_needs.sector_codes[i:i + 1],
+                            new_needs.region_codes[i:i + 1], new_needs.uncommitted_yuan[i:i + 1])
+            t0 = time.perf_counter()
+            scorer.rank(one, top_k=20)
+            single_ms.append((time.perf_counter() - t0) * 1000)
+        figures = (min(fits), min(ranks), statistics.median(single_ms))
+        base = base or figures
+        print(f"{label:<30} fit {figures[0]:.2f} s ({figures[0] / base[0]:.2f}×), rank "
+              f"{n_needs:,} × {n_offers:,} {figures[1]:.2f} s ({figures[1] / base[1]:.2f}×), "
+              f"one need median {figures[2]:.1f} ms ({figures[2] / base[2]:.2f}×)")
+
+
 def loop(n: int = 1000) -> None:
     ref = synthetic.reference()
     needs, offers = synthetic.generate(ref, n, n)
     started = time.perf_counter()
-    scorer = MatchScorer(ref).fit(offers, needs)
+    scorer = MatchScorer(ref, **PLAIN).fit(offers, needs)
     ranking = scorer.rank(needs, top_k=20)
     engine_s = time.perf_counter() - started
     if list(FACTORS) != ["sector", "budget", "region", "text"]:
         raise SystemExit("LoopScorer assumes the factor order sector, budget, region, text")
     started = time.perf_counter()
     baseline = LoopScorer(ref, scorer.weights_)
-    texts = MatchScorer(ref).fit(offers, needs)  # same text model, fitted like the engine's
+    texts = MatchScorer(ref, **PLAIN).fit(offers, needs)  # the same text model
     slow = baseline.rank(needs, offers, texts._need_vectors(needs), texts.offer_vectors_)
     loop_s = time.perf_counter() - started
     top_engine: dict[int, float] = {}
@@ -165,7 +205,8 @@ def loop(n: int = 1000) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", choices=["batch", "single", "loop", "all"], default="all")
+    parser.add_argument("--case", default="all",
+                        choices=["batch", "single", "loop", "variants", "all"])
     parser.add_argument("--needs", type=int, default=10_000)
     parser.add_argument("--offers", type=int, default=10_000)
     args = parser.parse_args()
@@ -175,10 +216,12 @@ def main() -> None:
         single(args.offers)
     elif args.case == "loop":
         loop()
+    elif args.case == "variants":
+        variants(args.needs, args.offers)
     else:
         for extra in (["batch", "--needs", "10000", "--offers", "10000"],
                       ["batch", "--needs", "50000", "--offers", "50000"],
-                      ["single", "--offers", "10000"], ["loop"]):
+                      ["single", "--offers", "10000"], ["loop"], ["variants"]):
             subprocess.run([sys.executable, __file__, "--case", *extra],  # noqa: S603
                            check=True)
 

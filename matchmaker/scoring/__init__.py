@@ -1,7 +1,10 @@
 """The scoring engine: pure numpy / scipy / scikit-learn / jieba, no Flask, no database.
 
-``MatchScorer`` is fitted on offers and scores whole blocks of needs × offers as matrices;
-``explain`` words the reasons; ``learn_weights`` fits weights on coordinators' decisions.
+``MatchScorer`` is fitted on offers and scores whole blocks of needs × offers as matrices:
+a weighted sum of the sector, budget, region and text factors (text = char n-gram TF-IDF/LSA
+plus the overlap of domain concepts, ``concepts.py`` and ``data/concepts.csv``), multiplied by
+the sector, region and budget gates (``gates.py``). ``explain`` words the reasons;
+``learn_weights`` fits weights on coordinators' decisions. Quality: ``bench/quality.py``.
 """
 
 from .data import (

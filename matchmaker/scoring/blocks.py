@@ -43,6 +43,23 @@ def ban(block: np.ndarray, banned: sparse.coo_matrix, pos: np.ndarray) -> None:
     block[banned.row[keep], local[keep]] = -np.inf
 
 
+def exclusions(need_ids: np.ndarray, offer_ids: np.ndarray,
+               exclude: tuple[np.ndarray, np.ndarray] | None) -> sparse.csr_matrix | None:
+    """Excluded (need id, offer id) pairs as a bool (n_needs × n_offers) matrix of positions;
+    None when there are none."""
+    if exclude is None or len(exclude[0]) == 0:
+        return None
+    need_pos = {int(v): i for i, v in enumerate(need_ids)}
+    offer_pos = {int(v): i for i, v in enumerate(offer_ids)}
+    pairs = [(need_pos[a], offer_pos[b]) for a, b in zip(*exclude, strict=True)
+             if int(a) in need_pos and int(b) in offer_pos]
+    if not pairs:
+        return None
+    rows, cols = zip(*pairs, strict=True)
+    return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)),
+                             shape=(len(need_ids), len(offer_ids)))
+
+
 #: Columns sampled to find a safe per-row threshold before selecting the top k.
 SAMPLE_COLUMNS = 1024
 

@@ -155,3 +155,34 @@ def _money(row: Mapping, key: str) -> float:
     if row.get(key) is not None:
         return float(row[key])
     return float(row.get("budget_yuan", 0) or 0) - float(row.get("committed_yuan", 0) or 0)
+
+
+def weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
+    """Weights in ``FACTORS`` order, non-negative and summing to 1 (missing factors: 0)."""
+    given = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = set(given) - set(FACTORS)
+    if unknown:
+        raise ValueError(f"unknown factors: {sorted(unknown)}")
+    vector = np.array([float(given.get(f, 0.0)) for f in FACTORS])
+    if (vector < 0).any() or vector.sum() <= 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    return vector / vector.sum()
+
+
+@dataclass
+class Ranking:
+    """Ranked (need, offer) pairs: indices into the tables, best first within each need.
+
+    ``factors`` has one column per name in ``FACTORS``; ``sector_level`` and ``region_level``
+    say which rule gave the sector and region values (used for the reasons).
+    """
+
+    need_index: np.ndarray
+    offer_index: np.ndarray
+    score: np.ndarray
+    factors: np.ndarray
+    sector_level: np.ndarray
+    region_level: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.score)

@@ -8,41 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .blocks import BudgetBlock, ban, top_k_columns
-from .data import DEFAULT_WEIGHTS, FACTORS, NeedTable, OfferTable, Reference
+from .blocks import BudgetBlock, ban, exclusions, top_k_columns
+from .concepts import ConceptLexicon, augment
+from .data import FACTORS, NeedTable, OfferTable, Ranking, Reference, weight_vector
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
+from .gates import GateBlock, gate_matrix
 from .text import TextEmbedder
-
-
-def weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
-    """Weights in ``FACTORS`` order, non-negative and summing to 1 (missing factors: 0)."""
-    given = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(given) - set(FACTORS)
-    if unknown:
-        raise ValueError(f"unknown factors: {sorted(unknown)}")
-    vector = np.array([float(given.get(f, 0.0)) for f in FACTORS])
-    if (vector < 0).any() or vector.sum() <= 0:
-        raise ValueError("weights must be non-negative and not all zero")
-    return vector / vector.sum()
-
-
-@dataclass
-class Ranking:
-    """Ranked (need, offer) pairs: indices into the tables, best first within each need.
-
-    ``factors`` has one column per name in ``FACTORS``; ``sector_level`` and ``region_level``
-    say which rule gave the sector and region values (used for the reasons).
-    """
-
-    need_index: np.ndarray
-    offer_index: np.ndarray
-    score: np.ndarray
-    factors: np.ndarray
-    sector_level: np.ndarray
-    region_level: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.score)
 
 
 @dataclass
@@ -72,6 +43,13 @@ class MatchScorer:
         Pairs scored at once; bounds memory (a few float32 arrays of this size).
     embedder : TextEmbedder, optional
         An already fitted text model (the persisted one), used as is by ``fit``.
+    concepts : bool or ConceptLexicon, default True
+        Add the overlap of domain concepts to the text factor: the shipped lexicon
+        (``data/concepts.csv``) when True, or the lexicon given.
+    concept_weight : float, default 0.7
+        Share of the concept overlap in the text factor.
+    gated : bool, default True
+        Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
 
     Attributes
     ----------
@@ -86,12 +64,15 @@ class MatchScorer:
     candidate_ : ndarray of bool, shape (n_regions + 1, n_offers)
         Hard filters by need region: target regions (unless ``widen``) and remaining money.
     embedder_ : TextEmbedder
+    lexicon_ : ConceptLexicon or None
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
     """
 
     def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
                  widen: bool = False, tokens: str = "char", n_components: int = 128,
-                 block_elements: int = 2**20, embedder: TextEmbedder | None = None) -> None:
+                 block_elements: int = 2**20, embedder: TextEmbedder | None = None,
+                 concepts: bool | ConceptLexicon = True, concept_weight: float = 0.7,
+                 gated: bool = True) -> None:
         self.reference = reference
         self.embedder = embedder
         self.weights = weights
@@ -99,6 +80,9 @@ class MatchScorer:
         self.tokens = tokens
         self.n_components = n_components
         self.block_elements = block_elements
+        self.concepts = concepts
+        self.concept_weight = concept_weight
+        self.gated = gated
 
     def fit(self, offers: OfferTable, needs: NeedTable | None = None) -> MatchScorer:
         """Build the sector and region tables and the text model for ``offers``; ``needs``,
@@ -115,8 +99,11 @@ class MatchScorer:
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
-        vectors = (self.embedder_.transform(docs) if self.embedder is not None
-                   else self.embedder_.fit_transform(docs))
+        self.lexicon_ = (self.concepts if isinstance(self.concepts, ConceptLexicon)
+                         else ConceptLexicon.shipped() if self.concepts else None)
+        base = (self.embedder_.transform(docs) if self.embedder is not None
+                else self.embedder_.fit_transform(docs))
+        vectors = self._with_concepts(base, docs)
         self.offer_vectors_ = vectors[:len(offers)]
         if needs is not None:  # kept so rank(needs) does not tokenise them again
             self._need_cache = (needs, vectors[len(offers):])
@@ -131,10 +118,16 @@ class MatchScorer:
             groups[row] = self.region_index_.get(prefecture, row) if prefecture else row
         return groups
 
+    def _with_concepts(self, vectors: np.ndarray, docs: list[str]) -> np.ndarray:
+        if self.lexicon_ is None:
+            return vectors
+        return augment(vectors, self.lexicon_.transform(docs), self.concept_weight)
+
     def _need_vectors(self, needs: NeedTable) -> np.ndarray:
         if self._need_cache is not None and self._need_cache[0] is needs:
             return self._need_cache[1]
-        return self.embedder_.transform(self.embedder_.documents(needs.titles, needs.descriptions))
+        docs = self.embedder_.documents(needs.titles, needs.descriptions)
+        return self._with_concepts(self.embedder_.transform(docs), docs)
 
     def _prepare(self, needs: NeedTable) -> _Prepared:
         unknown_sector = len(self.sector_index_)
@@ -174,8 +167,14 @@ class MatchScorer:
     def score_matrix(self, needs: NeedTable) -> tuple[np.ndarray, dict[str, np.ndarray],
                                                       np.ndarray]:
         """Weighted score, factors and candidate mask for every (need, offer)."""
+        prep = self._prepare(needs)
         factors, candidate = self.factor_matrices(needs)
         score = sum(w * factors[f] for f, w in zip(FACTORS, self.weights_, strict=True))
+        if self.gated:
+            score = score * gate_matrix(self.sector_levels_[prep.sector_row],
+                                        self.region_levels_[prep.region_row],
+                                        prep.uncommitted[:, None],
+                                        self.offers_.remaining_yuan[None, :])
         return np.asarray(score, dtype=np.float32), factors, candidate
 
     def rank(self, needs: NeedTable, top_k: int = 20,
@@ -195,7 +194,7 @@ class MatchScorer:
         """
         prep = self._prepare(needs)
         w = {f: float(v) for f, v in zip(FACTORS, self.weights_, strict=True)}
-        banned = self._exclusions(needs, exclude)
+        banned = exclusions(needs.ids, self.offers_.ids, exclude)
         live = np.flatnonzero(prep.uncommitted > 0)
         # Needs of one prefecture (or 兵团 division) share most candidate offers.
         group_of = self.region_group_[prep.region_row[live]]
@@ -230,6 +229,11 @@ class MatchScorer:
         region_part[~allowed[:, cols]] = -np.inf
         vectors = self.offer_vectors_[cols] if w["text"] > 0 else None
         budget = BudgetBlock(self.offers_.remaining_yuan[cols], w["budget"])
+        gates = None
+        if self.gated:
+            gates = GateBlock(self.sector_levels_[np.ix_(sectors, cols)],
+                              self.region_levels_[np.ix_(regions, cols)],
+                              self.offers_.remaining_yuan[cols])
         pos = None
         if banned is not None:
             pos = np.full(len(self.offers_), -1, dtype=np.intp)
@@ -248,6 +252,9 @@ class MatchScorer:
             block += np.take(sector_part, sector_of[start:start + step], axis=0, out=scratch)
             block += np.take(region_part, region_of[start:start + step], axis=0, out=scratch)
             budget.add_to(block, prep.uncommitted[rows], scratch, scratch2)
+            if gates is not None:
+                gates.apply(block, sector_of[start:start + step], region_of[start:start + step],
+                            prep.uncommitted[rows], scratch)
             if banned is not None:
                 ban(block, banned[rows].tocoo(), pos)
             r, c = top_k_columns(block, top_k)
@@ -261,19 +268,6 @@ class MatchScorer:
         prep = self._prepare(needs)
         return self._ranking(prep, np.asarray(need_index, np.intp),
                              np.asarray(offer_index, np.intp), text)
-
-    def _exclusions(self, needs: NeedTable, exclude) -> sparse.csr_matrix | None:
-        if exclude is None or len(exclude[0]) == 0:
-            return None
-        need_pos = {int(v): i for i, v in enumerate(needs.ids)}
-        offer_pos = {int(v): i for i, v in enumerate(self.offers_.ids)}
-        pairs = [(need_pos[a], offer_pos[b]) for a, b in zip(*exclude, strict=True)
-                 if int(a) in need_pos and int(b) in offer_pos]
-        if not pairs:
-            return None
-        rows, cols = zip(*pairs, strict=True)
-        return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)),
-                                 shape=(len(needs), len(self.offers_)))
 
     def _ranking(self, prep: _Prepared, need_index: np.ndarray, offer_index: np.ndarray,
                  text: np.ndarray | None = None) -> Ranking:
@@ -294,6 +288,10 @@ class MatchScorer:
         }
         factors = np.column_stack([columns[f] for f in FACTORS]).astype(np.float32)
         score = np.clip(factors @ self.weights_.astype(np.float32), 0.0, 1.0)
+        if self.gated:
+            score = score * gate_matrix(sector_level, region_level,
+                                        prep.uncommitted[need_index],
+                                        self.offers_.remaining_yuan[offer_index])
         order = np.lexsort((-score, need_index))
         return Ranking(need_index[order], offer_index[order], score[order], factors[order],
                        sector_level[order], region_level[order])

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .blocks import top_k_columns
+from .blocks import exclusions, top_k_columns
 from .data import FACTORS, NeedTable
 from .engine import MatchScorer
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor
+from .gates import gate_matrix
 
 
 def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray,
@@ -22,11 +23,16 @@ def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray,
     their text similarities."""
     w = dict(zip(FACTORS, scorer.weights_.astype(np.float32), strict=True))
     text = np.clip(prep.vectors[rows] @ scorer.offer_vectors_.T, 0.0, 1.0)
+    sector_level = scorer.sector_levels_[prep.sector_row[rows]]
+    region_level = scorer.region_levels_[prep.region_row[rows]]
+    uncommitted = prep.uncommitted[rows][:, None]
+    remaining = scorer.offers_.remaining_yuan[None, :]
     score = text * w["text"]
-    score += w["sector"] * SECTOR_VALUES[scorer.sector_levels_[prep.sector_row[rows]]]
-    score += w["region"] * REGION_VALUES[scorer.region_levels_[prep.region_row[rows]]]
-    score += w["budget"] * budget_factor(prep.uncommitted[rows][:, None],
-                                         scorer.offers_.remaining_yuan[None, :])
+    score += w["sector"] * SECTOR_VALUES[sector_level]
+    score += w["region"] * REGION_VALUES[region_level]
+    score += w["budget"] * budget_factor(uncommitted, remaining)
+    if scorer.gated:  # the same gates as the engine's ranking, so the same pairs are kept
+        score *= gate_matrix(sector_level, region_level, uncommitted, remaining)
     score = score.astype(np.float32)
     allowed = scorer.candidate_[prep.region_row[rows]] & (prep.uncommitted[rows] > 0)[:, None]
     score[~allowed] = -np.inf
@@ -60,7 +66,7 @@ def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offe
     if len(needs) == 0 or n_offers == 0:
         return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32)
     prep = scorer._prepare(needs)
-    banned = scorer._exclusions(needs, exclude)
+    banned = exclusions(needs.ids, scorer.offers_.ids, exclude)
     step = max(1, block_elements // n_offers)
     picked_rows, picked_cols, picked_text = [], [], []
     best = np.full((offer_k, n_offers), -np.inf, np.float32) if offer_k else None

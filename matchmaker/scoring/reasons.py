@@ -1,9 +1,10 @@
-"""1–3 Chinese reasons per ranked pair, strongest contribution first."""
+"""1–3 Chinese reasons per ranked pair: what fits, strongest first, then what is missing."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .concepts import ConceptLexicon, shared_concepts
 from .data import FACTORS, NeedTable, OfferTable, PairingInfo, Reference
 
 #: A factor is worth a reason at or above this value.
@@ -66,13 +67,34 @@ def budget_reason(value: float, uncommitted: float, remaining: float) -> str:
     if uncommitted > 0 and remaining >= uncommitted:
         return "资金可全额覆盖需求"
     share = remaining / uncommitted if uncommitted > 0 else 0.0
-    return f"资金可覆盖需求的 {share:.0%}"
+    return f"资金{'仅' if share < 0.5 else '可'}覆盖需求的 {share:.0%}"
+
+
+def _top_sector(reference: Reference, code: str) -> str:
+    sector = reference.sector_by_code.get(code)
+    return reference.sector_name(sector.parent_code if sector and sector.parent_code else code)
+
+
+def _concept_names(needs: NeedTable, offers: OfferTable, ranking) -> list[str | None]:
+    """The project type (concept) both sides of each pair name, or None."""
+    lexicon = ConceptLexicon.shipped()
+    rows, need_pos = np.unique(ranking.need_index, return_inverse=True)
+    cols, offer_pos = np.unique(ranking.offer_index, return_inverse=True)
+    need_c = lexicon.transform([needs.titles[i] + " " + needs.descriptions[i] for i in rows])
+    offer_c = lexicon.transform([offers.titles[j] + " " + offers.descriptions[j] for j in cols])
+    first = shared_concepts(need_c, offer_c, need_pos, offer_pos)
+    return [lexicon.names[c] if c >= 0 else None for c in first.tolist()]
 
 
 def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
             weights: np.ndarray, limit: int = 3) -> list[list[str]]:
-    """Reasons for each ranked pair: factors above their threshold, largest weighted
-    contribution first; at least one reason per pair.
+    """Reasons for each ranked pair, in a coordinator's words: what fits (factors above their
+    threshold, largest weighted contribution first; the text reason names the shared project
+    type, "同为先天性心脏病救治"), then what is missing ("资金仅覆盖需求的 40%", "领域不同：教育 vs
+    医疗"). At most ``limit`` reasons, at least one; gaps are kept before weaker fits.
+
+    Each distinct wording (sector level × sectors, region level × regions × supporter) is
+    built once and reused across pairs.
 
     Parameters
     ----------
@@ -85,26 +107,49 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
     lookup = _pairing_lookup(reference)
     contribution = ranking.factors * weights[None, :]
     thresholds = np.array([REASON_THRESHOLD[f] for f in FACTORS])
+    orders = np.argsort(-contribution, axis=1, kind="stable")
+    above = ranking.factors + 1e-6 >= thresholds[None, :]
+    concepts = _concept_names(needs, offers, ranking) if len(ranking) else []
+    uncommitted = needs.uncommitted_yuan[ranking.need_index]
+    remaining = offers.remaining_yuan[ranking.offer_index]
+    memo: dict[tuple, str] = {}
+
+    def once(key: tuple, build) -> str:
+        if key not in memo:
+            memo[key] = build(key)
+        return memo[key]
+
     out: list[list[str]] = []
     for k in range(len(ranking)):
         i, j = int(ranking.need_index[k]), int(ranking.offer_index[k])
-        values = ranking.factors[k]
-        order = np.argsort(-contribution[k], kind="stable")
-        chosen = [f for f in order if values[f] + 1e-6 >= thresholds[f]][:limit] or order[:1]
-        reasons = []
-        for f in chosen:
+        s_level, r_level = int(ranking.sector_level[k]), int(ranking.region_level[k])
+        gaps = []
+        if s_level == 0:
+            offer_sector = offers.sector_codes[j][0] if offers.sector_codes[j] else ""
+            key = ("gap", needs.sector_codes[i], offer_sector)
+            gaps.append(once(key, lambda c: f"领域不同：{_top_sector(reference, c[1])} vs "
+                                           f"{_top_sector(reference, c[2])}"))
+        if remaining[k] < uncommitted[k]:
+            gaps.append(budget_reason(0.0, float(uncommitted[k]), float(remaining[k])))
+        fits = []
+        for f in orders[k]:
             name = FACTORS[f]
+            if not above[k, f] or name == "budget" and remaining[k] < uncommitted[k]:
+                continue
             if name == "sector":
-                reasons.append(sector_reason(reference, int(ranking.sector_level[k]),
-                                             needs.sector_codes[i]))
+                key = ("sector", s_level, needs.sector_codes[i])
+                fits.append(once(key, lambda c: sector_reason(reference, c[1], c[2])))
             elif name == "region":
-                reasons.append(region_reason(
-                    reference, int(ranking.region_level[k]), needs.region_codes[i],
-                    offers.target_region_codes[j], offers.org_region_codes[j], lookup))
+                key = ("region", r_level, needs.region_codes[i], offers.target_region_codes[j],
+                       offers.org_region_codes[j])
+                fits.append(once(key, lambda c: region_reason(reference, *c[1:], lookup)))
             elif name == "budget":
-                reasons.append(budget_reason(float(values[f]), float(needs.uncommitted_yuan[i]),
-                                             float(offers.remaining_yuan[j])))
+                fits.append("资金可全额覆盖需求")
+            elif concepts[k]:
+                fits.append(f"同为{concepts[k]}")
             else:
-                reasons.append(f"项目内容相近（内容相似度 {values[f] * 100:.0f}）")
-        out.append(reasons)
+                fits.append(f"项目内容相近（内容相似度 {ranking.factors[k, f] * 100:.0f}）")
+        reasons = fits[:max(limit - len(gaps), 1)] + gaps
+        out.append(reasons[:limit] or [budget_reason(0.0, float(uncommitted[k]),
+                                                     float(remaining[k]))])
     return out
