@@ -33,8 +33,12 @@ def flaky(label: str) -> str:
 
 
 @pytest.fixture()
-def redis_queue(app, monkeypatch):
-    """REDIS_URL set to a real Redis database that starts and ends empty."""
+def redis_queue(app, ctx, users, monkeypatch):
+    """REDIS_URL set to a real Redis database that starts and ends empty (the fixtures'
+    own changes are indexed in-process first, so the queue holds only the test's jobs)."""
+    from matchmaker.services.matching import index_queue
+
+    index_queue.drain()
     connection = Redis.from_url(REDIS_URL)
     connection.flushdb()
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
