@@ -15,7 +15,8 @@ $(BIN)/activate:
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	@# setuptools prints a wall of deprecation notices on an editable install: keep pip's errors.
+	set -o pipefail; $(BIN)/pip install -q -e '.[dev]' 2>&1 | { grep -v -e '^ *!!' -e 'Deprecat' -e '^ *\*\*\*' -e '^ *$$' -e '^ *#' -e 'See https' -e 'with strategy' -e 'wheel_obj' || true; }
 	touch $@
 
 setup: $(VENV)/.installed

@@ -18,7 +18,10 @@ def seed_command() -> None:
         f"地区 +{result['regions']}，领域 +{result['sectors']}，对口支援关系 +{result['pairings']}"
     )
     if result["skipped"]:
-        click.echo(f"未能解析的对口支援行（{len(result['skipped'])}）：")
+        # Rows of pairings.csv without a recipient region of their own (e.g. a province-level
+        # note): expected, not a failure; listed for whoever maintains the data.
+        click.echo(f"提示：pairings.csv 中有 {len(result['skipped'])} 行未对应到具体受援地区，"
+                   "已跳过（不影响使用）：")
         for line in result["skipped"]:
             click.echo(f"  {line}")
 
