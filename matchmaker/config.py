@@ -85,6 +85,9 @@ class Config:
     SCORING_WEIGHTS: dict = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
     SCORING_TEXT_TOKENS = "char"
     SCORING_TOP_K = 20
+    # 新的推荐: an incremental index refresh that adds a pair scoring at least this (0–1)
+    # notifies the other item's organisation and the coordinators (0 < x ≤ 1; 1.01: never).
+    NEW_CANDIDATE_NOTIFY_SCORE = float(os.environ.get("NEW_CANDIDATE_NOTIFY_SCORE", "0.7"))
 
 
 class DevelopmentConfig(Config):
