@@ -67,6 +67,9 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_STREAMS = False  # streamed downloads pass through untouched
 
+    # Uploaded sheets waiting for confirmation (files; default instance/uploads). With several
+    # web hosts: a directory all of them mount, or sticky sessions.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
     # Vetting (issue 7): may organisations awaiting review publish needs/offers?
@@ -85,6 +88,9 @@ class Config:
     SCORING_WEIGHTS: dict = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
     SCORING_TEXT_TOKENS = "char"
     SCORING_TOP_K = 20
+    # 新的推荐: an incremental index refresh that adds a pair scoring at least this (0–1)
+    # notifies the other item's organisation and the coordinators (0 < x ≤ 1; 1.01: never).
+    NEW_CANDIDATE_NOTIFY_SCORE = float(os.environ.get("NEW_CANDIDATE_NOTIFY_SCORE", "0.7"))
 
 
 class DevelopmentConfig(Config):

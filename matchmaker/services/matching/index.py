@@ -19,7 +19,7 @@ from ...models import MatchIndexEntry, Need, Offer
 from ...models.base import utcnow
 from ...scoring import FACTORS, MatchScorer, explain
 from ...scoring.index import select_pairs
-from . import text_model
+from . import new_candidates, text_model
 from .ranking import excluded_pairs, load_needs, load_offers, load_reference
 from .weights import current_weights
 
@@ -129,7 +129,9 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
 
     Items of ``org_ids`` (an organisation verified, suspended or moved) are refreshed too;
     ``everything`` (reference data or weights changed), a missing or drifted text model,
-    or more changes than a tenth of the corpus rebuild the whole index."""
+    or more changes than a tenth of the corpus rebuild the whole index. An incremental
+    refresh notifies the owners of items that gained good new candidates
+    (:mod:`.new_candidates`); a rebuild does not."""
     _serialise()
     need_ids, offer_ids = set(need_ids), set(offer_ids)
     if org_ids:
@@ -139,5 +141,9 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
     row = text_model.current()
     if everything or text_model.drifted(row) or \
             len(need_ids) + len(offer_ids) > max(50, text_model.corpus_size() // 10):
-        return rebuild()
-    return refresh_offers(sorted(offer_ids)) + refresh_needs(sorted(need_ids))
+        return rebuild()  # announces nothing: every pair would be "new"
+    before = new_candidates.snapshot(need_ids, offer_ids)
+    stored = refresh_offers(sorted(offer_ids)) + refresh_needs(sorted(need_ids))
+    db.session.flush()
+    new_candidates.announce(before, need_ids, offer_ids)
+    return stored

@@ -31,6 +31,24 @@ def _open_pair():
                            Match.status.in_(("rejected", *LIVE_STATUSES)))
 
 
+def open_entries(*where) -> list[tuple[MatchIndexEntry, Need, Offer]]:
+    """Index rows matching ``where`` that the read-time re-check keeps, both sides checked
+    (the same rules as the candidate lists: published, money left, organisations in good
+    standing, no rejected or live match for the pair)."""
+    need_org, offer_org = aliased(Organisation), aliased(Organisation)
+    stmt = (select(E, Need, Offer).join(Need, Need.id == E.need_id)
+            .join(Offer, Offer.id == E.offer_id)
+            .join(need_org, need_org.id == Need.organisation_id)
+            .join(offer_org, offer_org.id == Offer.organisation_id)
+            .where(*where, Need.status == "published", Offer.status == "published",
+                   Need.budget_yuan > Need.committed_yuan,
+                   Offer.budget_yuan > Offer.committed_yuan,
+                   need_org.status.in_(ACTING_ORG_STATUSES),
+                   offer_org.status.in_(ACTING_ORG_STATUSES), _open_pair())
+            .order_by(E.score.desc(), E.need_id, E.offer_id))
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def prepare() -> None:
     """Apply committed changes the index has not seen yet; build it if it never was."""
     index_queue.drain()

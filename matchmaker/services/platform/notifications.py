@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 
 from ...extensions import db
-from ...models import Match, Notification, User
+from ...models import Match, Need, Notification, Offer, User
 from ...models.base import utcnow
 from ...permissions import coordinators_clause, org_users_clause
 from ..money import wan_text
@@ -61,6 +61,18 @@ def match_event(match: Match, status: str) -> None:
     if audience.endswith("coordinators"):
         users = [*users, *_coordinators()]
     to_users(users, text, f"/matches/{match.id}")
+
+
+def new_candidates(item: Need | Offer, count: int, best: Need | Offer) -> None:
+    """新的推荐: ``count`` new candidates for ``item`` (``best`` the highest scored), to its
+    organisation's users and the coordinators, linking to its candidates page."""
+    if isinstance(item, Need):
+        text = f"有 {count} 条新的推荐供给：需求“{item.title}”，如供给“{best.title}”。"
+        link = f"/matches/need/{item.id}"
+    else:
+        text = f"有 {count} 条新的推荐需求：供给“{item.title}”，如需求“{best.title}”。"
+        link = f"/matches/offer/{item.id}"
+    to_users([*_org_users(item.organisation_id), *_coordinators()], text, link)
 
 
 def unread_count(user: User) -> int:

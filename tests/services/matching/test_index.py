@@ -3,17 +3,20 @@ time, rebuilt when weights change; decisions score with the persisted text model
 
 from __future__ import annotations
 
+import email
+
 import pytest
 from sqlalchemy import func, select, update
 
 from matchmaker import unit_of_work
 from matchmaker.extensions import db
-from matchmaker.models import MatchIndexEntry, Offer, ScoringWeightSet, TextModel
-from matchmaker.scoring import FACTORS
+from matchmaker.models import MatchIndexEntry, Notification, Offer, ScoringWeightSet, TextModel
+from matchmaker.scoring import DEFAULT_WEIGHTS, FACTORS
 from matchmaker.scoring.text import TextEmbedder
 from matchmaker.services.errors import DomainError
 from matchmaker.services.matching import index, index_read, lifecycle, ranking, text_model
 from tests import factories
+from tests.mail_helpers import smtp  # noqa: F401 - fixture
 
 
 @pytest.fixture()
@@ -172,3 +175,77 @@ def test_with_redis_the_refresh_is_a_job_a_worker_runs(world, app, monkeypatch):
         assert db.session.get(Job, job.id).status == "finished"
     finally:
         Redis.from_url(url).flushdb()
+
+
+
+# 新的推荐: an incremental refresh that adds a good pair tells the other item's owners.
+
+def notices(user) -> list:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)))
+
+
+@pytest.fixture()
+def people(world):
+    """Users on both sides, and a corpus large enough that one more offer refreshes the
+    index incrementally (no drift, no rebuild)."""
+    for k in range(8):
+        factories.make_offer(world["shanghai"], title=f"医疗设备捐赠{k}")
+    db.session.commit()
+    unit_of_work.run(lambda: index.rebuild(refit=True))
+    people = {"recipient": factories.make_user("recipient", org=world["need"].organisation),
+              "supporter": factories.make_user("supporter", org=world["shanghai"]),
+              "coord": world["coord"]}
+    db.session.commit()
+    return people
+
+
+def test_a_fitting_offer_notifies_the_need_side_and_coordinators_once(world, people, smtp):  # noqa: F811
+    need = world["need"]
+    new = unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="乡村教师培训"))
+    (entry,) = entries(need_id=need.id, offer_id=new.id)
+    assert entry.score >= 0.7
+    for who in ("recipient", "coord"):
+        (note,) = notices(people[who])
+        assert note.text == f"有 1 条新的推荐供给：需求“{need.title}”，如供给“乡村教师培训”。"
+        assert note.link == f"/matches/need/{need.id}"
+    assert notices(people["supporter"]) == []  # their own offer: they are looking at it
+    (mail,) = [m for m in smtp.messages if people["recipient"].email in m[0]]
+    body = email.message_from_string(mail[1]).get_payload(decode=True).decode("utf-8")
+    assert f"详情：/matches/need/{need.id}" in body and "有 1 条新的推荐供给" in body
+
+    # Touching the offer again refreshes it: the pair was in the index, nothing is new.
+    unit_of_work.run(lambda: setattr(new, "description", "乡村教师培训，含教材。")
+                     or db.session.flush())
+    assert entries(need_id=need.id, offer_id=new.id)
+    assert len(notices(people["recipient"])) == len(notices(people["coord"])) == 1
+
+
+def test_a_low_scoring_new_pair_notifies_nobody(world, people, app, monkeypatch):
+    monkeypatch.setitem(app.config, "NEW_CANDIDATE_NOTIFY_SCORE", 0.99)
+    new = unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="乡村教师培训"))
+    (entry,) = entries(need_id=world["need"].id, offer_id=new.id)
+    assert entry.score < 0.99
+    assert all(notices(u) == [] for u in people.values())
+
+
+def test_a_full_rebuild_notifies_nobody(world, people):
+    def offer_and_weights():
+        offer = factories.make_offer(world["shanghai"], title="乡村教师培训")
+        db.session.add(ScoringWeightSet(kind="learned", weights=dict(DEFAULT_WEIGHTS),
+                                        accuracy=0.9, default_accuracy=0.8, n_decisions=40))
+        db.session.flush()
+        return offer
+
+    new = unit_of_work.run(offer_and_weights)  # a weights change: everything is rebuilt
+    assert entries(need_id=world["need"].id, offer_id=new.id)
+    assert all(notices(u) == [] for u in people.values())
+
+
+def test_an_offer_of_a_pending_organisation_notifies_nobody_until_it_is_verified(world, people):
+    pending = unit_of_work.run(lambda: factories.make_org(region_code="310000", status="pending"))
+    new = unit_of_work.run(lambda: factories.make_offer(pending, title="乡村教师培训"))
+    assert not entries(offer_id=new.id)
+    assert all(notices(u) == [] for u in people.values())
+    unit_of_work.run(lambda: setattr(pending, "status", "verified") or db.session.flush())
+    assert entries(need_id=world["need"].id, offer_id=new.id)
+    assert len(notices(people["recipient"])) == len(notices(people["coord"])) == 1
