@@ -85,6 +85,8 @@ class Config:
     SCORING_WEIGHTS: dict = {"sector": 0.35, "budget": 0.15, "region": 0.25, "text": 0.25}
     SCORING_TEXT_TOKENS = "char"
     SCORING_TOP_K = 20
+    #: 建议方案: rows scoring below this (0–100, as on screens) are offered un-ticked.
+    PLAN_MIN_SCORE = int(os.environ.get("PLAN_MIN_SCORE", "60"))
 
 
 class DevelopmentConfig(Config):
