@@ -91,6 +91,8 @@ class Config:
     # 新的推荐: an incremental index refresh that adds a pair scoring at least this (0–1)
     # notifies the other item's organisation and the coordinators (0 < x ≤ 1; 1.01: never).
     NEW_CANDIDATE_NOTIFY_SCORE = float(os.environ.get("NEW_CANDIDATE_NOTIFY_SCORE", "0.7"))
+    #: 建议方案: rows scoring below this (0–100, as on screens) are offered un-ticked.
+    PLAN_MIN_SCORE = int(os.environ.get("PLAN_MIN_SCORE", "60"))
 
 
 class DevelopmentConfig(Config):

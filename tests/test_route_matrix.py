@@ -252,8 +252,8 @@ WEB_ROWS = [
       {"need_id": "{need}", "offer_id": "{offer2}", "note": "不合适"}, write=True),
     W("matches.plan", "GET", "/matches/plan?run=1", E(403, coord=200)),
     W("matches.plan_confirm", "POST", "/matches/plan/confirm", E(403, coord=to("/matches")),
-      {"include": "0", "need_id": "{need}", "offer_id": "{offer2}", "amount_wan": "1"},
-      write=True),
+      {"include": "0", "need_id": "{need}", "offer_id": "{offer2}", "amount_wan": "1",
+       "confirmed": "1"}, write=True),  # the second POST; the first shows a page (200)
     W("matches.recompute", "POST", "/matches/recompute", E(403, coord=to("/matches/need/")),
       {"back": "/matches/need/{need}"}, write=True),
     W("matches.detail", "GET", "/matches/{match}",

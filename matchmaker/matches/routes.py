@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,9 +11,17 @@ from ..extensions import db
 from ..lists import views as lv
 from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
-from ..permissions import authorise, requires
+from ..permissions import authorise, can, requires
 from ..services.errors import DomainError
-from ..services.matching import candidates, figures, lifecycle, plans, ranking, visibility
+from ..services.matching import (
+    candidates,
+    figures,
+    lifecycle,
+    plans,
+    ranking,
+    visibility,
+    work_queue,
+)
 from ..services.matching import index as match_index
 from ..services.money import parse_wan
 from ..services.params import bounded_id, page_args
@@ -132,8 +140,14 @@ def reject():
 @requires("browse")
 def detail(item_id: int):
     match = _load(item_id)
+    continue_need = next_need = None
+    if can(current_user, "decide_matches"):  # 继续为此需求对接 / 下一个需求
+        if match.need.status == "published" and match.need.uncommitted_yuan > 0:
+            continue_need = match.need
+        next_need = work_queue.next_need(after_id=match.need_id)
     return render_template(
         "matches/detail.html", match=match, actions=lifecycle.actions_for(current_user, match),
+        continue_need=continue_need, next_need=next_need,
         history=audit_history.for_entity(match), note_form=NoteForm(),
         complete_form=CompleteForm(), correct_form=CorrectForm(), dispute_form=DisputeForm(),
         amount_form=AmountForm(), today=figures.beijing_today(),
@@ -178,14 +192,28 @@ def cancel(item_id: int):
                 "cancel_match")
 
 
+def _scope_args(args) -> tuple[str, str]:
+    province = args.get("province", "")[:12]
+    sector = "".join(c for c in args.get("sector", "") if "0" <= c <= "9")[:8]
+    return province, sector
+
+
+def _render_plan(rows, ticked: set[int], province: str, sector: str):
+    total = sum(rows[k].amount_yuan for k in ticked) if rows else 0
+    return render_template("matches/plan.html", rows=rows, ticked=ticked, ticked_total=total,
+                           province=province, sector=sector,
+                           min_score=current_app.config["PLAN_MIN_SCORE"],
+                           sectors=lv.sector_choices(blank="全部领域"))
+
+
 @bp.get("/plan")
 @requires("decide_matches")
 def plan():
-    province = request.args.get("province", "")[:12]
-    sector = "".join(c for c in request.args.get("sector", "") if "0" <= c <= "9")[:8]
+    province, sector = _scope_args(request.args)
     rows = plans.suggest(province=province, sector=sector) if request.args.get("run") else None
-    return render_template("matches/plan.html", rows=rows, province=province, sector=sector,
-                           sectors=lv.sector_choices(blank="全部领域"))
+    floor = current_app.config["PLAN_MIN_SCORE"]
+    ticked = {k for k, r in enumerate(rows or []) if r.score * 100 >= floor}
+    return _render_plan(rows, ticked, province, sector)
 
 
 def _plan_id(text: str) -> int:
@@ -196,16 +224,61 @@ def _plan_id(text: str) -> int:
     return value
 
 
+def _plan_score(text: str) -> float | None:
+    """The score shown on the plan (points 0–100), carried for display only: the match
+    records the score computed when it is confirmed."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 3 or int(text) > 100:
+        return None
+    return int(text) / 100
+
+
+def _posted_plan(form) -> tuple[list[tuple[int, int, int, float | None]], set[int]]:
+    """Every posted row (need, offer, yuan, score) and the indices ticked. A ticked row's
+    amount must be valid (ValueError); an unticked one with junk counts as 0."""
+    need_ids, offer_ids = form.getlist("need_id"), form.getlist("offer_id")
+    amounts, scores = form.getlist("amount_wan"), form.getlist("score")
+    if not len(need_ids) == len(offer_ids) == len(amounts):
+        raise DomainError("建议方案数据有误，请重新生成方案。")
+    if len(scores) != len(need_ids):  # the score is shown, never needed
+        scores = [""] * len(need_ids)
+    chosen = set(form.getlist("include"))
+    rows, ticked = [], set()
+    for k, (need_id, offer_id, amount_text, score_text) in enumerate(
+            zip(need_ids, offer_ids, amounts, scores, strict=True)):
+        if str(k) in chosen:
+            amount = parse_wan(amount_text)
+            ticked.add(k)
+        else:
+            try:
+                amount = parse_wan(amount_text)
+            except ValueError:
+                amount = 0
+        rows.append((_plan_id(need_id), _plan_id(offer_id), amount, _plan_score(score_text)))
+    return rows, ticked
+
+
 @bp.post("/plan/confirm")
 @requires("decide_matches")
 def plan_confirm():
+    """Two steps: the first POST shows exactly what will be confirmed; only the second
+    (``confirmed``) confirms, all or nothing. ``edit`` goes back to the plan as edited."""
     form = request.form
-    chosen = set(form.getlist("include"))
+    province, sector = _scope_args(form)
     try:
-        rows = [(_plan_id(n), _plan_id(o), parse_wan(a)) for k, (n, o, a) in enumerate(zip(
-            form.getlist("need_id"), form.getlist("offer_id"), form.getlist("amount_wan"),
-            strict=True)) if str(k) in chosen]
-        created = unit_of_work.run(lambda: plans.confirm_all(rows, by=current_user, ip=client_ip()))
+        posted, ticked = _posted_plan(form)
+        if "edit" in form:
+            return _render_plan(plans.posted_rows(posted), ticked, province, sector)
+        chosen = [posted[k][:3] for k in sorted(ticked)]
+        if form.get("confirmed") != "1":
+            if not chosen:
+                raise DomainError("请至少选择一项对接。")
+            rows = plans.posted_rows(posted)
+            return render_template("matches/plan_confirm.html", rows=rows, ticked=ticked,
+                                   chosen=[rows[k] for k in sorted(ticked)],
+                                   province=province, sector=sector)
+        created = unit_of_work.run(
+            lambda: plans.confirm_all(chosen, by=current_user, ip=client_ip()))
     except ValueError as exc:
         flash(f"金额有误：{exc}", "danger")
     except DomainError as exc:
@@ -213,6 +286,5 @@ def plan_confirm():
     else:
         flash(f"已按建议方案确认 {len(created)} 项对接。", "success")
         return redirect(url_for("matches.index", status="confirmed"))
-    return redirect(request.referrer if (request.referrer or "").startswith(
-        request.host_url) else url_for("matches.plan"))
-
+    scope = {"run": 1, "province": province, "sector": sector} if province or sector else {}
+    return redirect(url_for("matches.plan", **scope))

@@ -182,3 +182,36 @@ def test_candidates_page_says_when_they_were_computed_and_can_recompute(login_as
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/matches/need/{need.id}")
     assert db.session.scalar(select(TextModel.id).order_by(TextModel.id.desc())) != first
+
+
+def test_match_page_offers_continue_and_next_need(client, login_as, users, post_form):
+    need, offer = _pair(users)  # 35 万 needed
+    later = factories.make_need(users["recipient"].organisation, title="下一个待对接需求",
+                                budget_yuan=120_000)
+    db.session.commit()
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    response = post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                              "amount_wan": "30", "back": page}, page=page)
+    match = db.session.scalar(select(Match))
+    assert response.headers["Location"].endswith(f"/matches/{match.id}")
+    html = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "继续为此需求对接（尚缺 5 万元）" in html
+    assert f'href="/matches/need/{need.id}" data-testid="continue-need"' in html
+    assert f'href="/matches/need/{later.id}" data-testid="next-need"' in html
+    assert "下一个待对接需求（尚缺 12 万元）" in html
+    post_form("/logout", page="/home")
+    login_as("recipient")  # the parties see neither link
+    html = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "继续为此需求对接" not in html and 'data-testid="next-need"' not in html
+
+
+def test_no_continue_link_when_the_need_is_fully_funded(client, login_as, users, post_form):
+    need, offer = _pair(users)
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                   "amount_wan": "35", "back": page}, page=page)
+    match = db.session.scalar(select(Match))
+    html = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "继续为此需求对接" not in html and 'data-testid="next-need"' not in html

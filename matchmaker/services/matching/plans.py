@@ -69,6 +69,20 @@ def suggest(*, province: str = "", sector: str = "") -> list[PlanRow]:
     return sorted(plan, key=lambda r: (-r.score, r.need.id, r.offer.id))
 
 
+def posted_rows(rows: list[tuple[int, int, int, float | None]]) -> list[PlanRow]:
+    """Plan rows as posted back by the coordinator — (need_id, offer_id, amount_yuan,
+    score 0–1 or None) — with their need and offer loaded; a row naming no need or offer
+    means the form is stale."""
+    need_ids = {n for n, _, _, _ in rows}
+    offer_ids = {o for _, o, _, _ in rows}
+    needs = {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_(need_ids)))}
+    offers = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(offer_ids)))}
+    if set(needs) != need_ids or set(offers) != offer_ids:
+        raise DomainError("建议方案数据有误，请重新生成方案。")
+    return [PlanRow(needs[n], offers[o], score if score is not None else float("nan"), amount)
+            for n, o, amount, score in rows]
+
+
 def confirm_all(rows: list[tuple[int, int, int]], *, by: User, ip: str | None = None) -> list:
     """Confirm every (need_id, offer_id, amount_yuan); any failure undoes all of them
     (the caller runs this inside one transaction)."""

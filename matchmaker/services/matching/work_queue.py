@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ...extensions import db
 from ...models import Match, Need, Offer
 from ...models.base import utcnow
+from ...models.matches import LIVE_STATUSES
 
 STALE_NEED_DAYS = 14
 WAITING_MATCH_DAYS = 7
@@ -24,6 +25,33 @@ def stale_needs(limit: int = 50) -> list[Need]:
     ).all()
 
 
+def _unpaired():
+    """Published needs with money lacking and no live match at all."""
+    live = exists().where(Match.need_id == Need.id, Match.status.in_(LIVE_STATUSES))
+    return (select(Need).where(Need.status == "published",
+                               Need.committed_yuan < Need.budget_yuan, ~live)
+            .order_by(Need.published_at, (Need.budget_yuan - Need.committed_yuan).desc(),
+                      Need.id))
+
+
+def unpaired_needs(limit: int = 10) -> list[Need]:
+    """The coordinator's queue of needs: published, no live match, oldest and then largest
+    (尚缺) first."""
+    return db.session.scalars(_unpaired().limit(limit)).all()
+
+
+def unpaired_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(_unpaired().subquery())) or 0
+
+
+def next_need(after_id: int | None = None) -> Need | None:
+    """The first need of the queue other than ``after_id`` (下一个需求)."""
+    stmt = _unpaired()
+    if after_id is not None:
+        stmt = stmt.where(Need.id != after_id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
 def waiting_matches(limit: int = 50) -> list[Match]:
     """Confirmed matches still waiting for a side's answer after 7 days."""
     cutoff = utcnow() - timedelta(days=WAITING_MATCH_DAYS)
@@ -33,12 +61,22 @@ def waiting_matches(limit: int = 50) -> list[Match]:
     ).all()
 
 
+def _offers_with_money():
+    return select(Offer).where(Offer.status == "published",
+                               Offer.committed_yuan < Offer.budget_yuan)
+
+
 def offers_with_money(limit: int = 50) -> list[Offer]:
     """Published offers with money left, most remaining first."""
     return db.session.scalars(
-        select(Offer).where(Offer.status == "published", Offer.committed_yuan < Offer.budget_yuan)
-        .order_by((Offer.budget_yuan - Offer.committed_yuan).desc()).limit(limit)
+        _offers_with_money()
+        .order_by((Offer.budget_yuan - Offer.committed_yuan).desc(), Offer.id).limit(limit)
     ).all()
+
+
+def offers_with_money_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(_offers_with_money().subquery())) or 0
 
 
 def awaiting_answer(organisation_id: int, kind: str) -> list[Match]:

@@ -67,6 +67,9 @@ def home_summary(user: User) -> dict:
         summary["waiting_matches"] = work_queue.waiting_matches()
         summary["disputed_deliveries"] = work_queue.disputed_deliveries()
         summary["offers_with_money"] = work_queue.offers_with_money(limit=10)
+        summary["offers_with_money_count"] = work_queue.offers_with_money_count()
+        summary["unpaired_needs"] = work_queue.unpaired_needs(limit=10)
+        summary["unpaired_count"] = work_queue.unpaired_count()
         summary["flagged_matches"] = vetting.flagged_matches(limit=20)
         summary["open_screening_hits"] = screening.open_count()
     if is_admin(user):
