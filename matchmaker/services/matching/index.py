@@ -93,33 +93,33 @@ def _floors(column, ids: np.ndarray) -> np.ndarray:
 
 def refresh_offers(offer_ids: list[int]) -> int:
     """Replace the rows of these offers: each scored against every published need."""
-    if not offer_ids:
-        return 0
-    db.session.execute(delete(MatchIndexEntry).where(MatchIndexEntry.offer_id.in_(offer_ids)))
-    offers = load_offers(list(offer_ids))
-    needs = load_needs()
-    if len(offers) == 0 or len(needs) == 0:
-        return 0
-    reference = load_reference()
-    scorer = _scorer(offers, needs, reference)
-    rows, cols, text = select_pairs(scorer, needs, offer_k=top_k(), exclude=excluded_pairs(),
-                              need_floor=_floors(MatchIndexEntry.need_id, needs.ids))
-    return _store(scorer, needs, offers, reference, rows, cols, text)
+    return _refresh("offer", offer_ids)
 
 
 def refresh_needs(need_ids: list[int]) -> int:
     """Replace the rows of these needs: each scored against every published offer."""
-    if not need_ids:
+    return _refresh("need", need_ids)
+
+
+def _refresh(side: str, ids: list[int]) -> int:
+    """Replace the rows of the ``side`` items ``ids``; they enter the other side's lists
+    wherever they beat the lowest score kept there (the floors)."""
+    if not ids:
         return 0
-    db.session.execute(delete(MatchIndexEntry).where(MatchIndexEntry.need_id.in_(need_ids)))
-    needs = load_needs(list(need_ids))
-    offers = load_offers()
+    column = MatchIndexEntry.offer_id if side == "offer" else MatchIndexEntry.need_id
+    db.session.execute(delete(MatchIndexEntry).where(column.in_(ids)))
+    changed = list(ids)
+    offers = load_offers(changed) if side == "offer" else load_offers()
+    needs = load_needs(changed) if side == "need" else load_needs()
     if len(offers) == 0 or len(needs) == 0:
         return 0
     reference = load_reference()
     scorer = _scorer(offers, needs, reference)
-    rows, cols, text = select_pairs(scorer, needs, need_k=top_k(), exclude=excluded_pairs(),
-                              offer_floor=_floors(MatchIndexEntry.offer_id, offers.ids))
+    if side == "offer":
+        keep = {"offer_k": top_k(), "need_floor": _floors(MatchIndexEntry.need_id, needs.ids)}
+    else:
+        keep = {"need_k": top_k(), "offer_floor": _floors(MatchIndexEntry.offer_id, offers.ids)}
+    rows, cols, text = select_pairs(scorer, needs, exclude=excluded_pairs(), **keep)
     return _store(scorer, needs, offers, reference, rows, cols, text)
 
 

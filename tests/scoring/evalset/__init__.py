@@ -17,8 +17,8 @@ from matchmaker.scoring import MatchScorer, NeedTable, OfferTable, Reference
 HERE = Path(__file__).resolve().parent
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (HERE / name).open(encoding="utf-8") as fh:
+def _rows(name: str, folder: Path = HERE) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -33,8 +33,11 @@ class EvalSet:
     grades: list[dict[int, int]]  # per need: offer position → grade
 
 
-def load() -> EvalSet:
-    need_rows, offer_rows = _rows("needs.csv"), _rows("offers.csv")
+def read_tables(folder: Path = HERE) -> tuple[NeedTable, OfferTable, list[dict[int, int]],
+                                              list[dict[str, str]]]:
+    """The set in ``folder`` (needs.csv, offers.csv): the engine's tables, each need's graded
+    offers (offer position → grade) and the need rows (for columns a set adds)."""
+    need_rows, offer_rows = _rows("needs.csv", folder), _rows("offers.csv", folder)
     position = {r["key"]: i for i, r in enumerate(offer_rows)}
     needs = NeedTable.from_records(
         {"id": i + 1, "title": r["title"], "description": r["description"],
@@ -52,6 +55,11 @@ def load() -> EvalSet:
     for r in need_rows:
         pairs = (item.split(":") for item in r["good"].split())
         grades.append({position[key]: int(grade) for key, grade in pairs})
+    return needs, offers, grades, need_rows
+
+
+def load() -> EvalSet:
+    needs, offers, grades, _ = read_tables()
     return EvalSet(needs, offers, grades)
 
 

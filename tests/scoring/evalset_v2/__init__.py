@@ -7,24 +7,15 @@ tuning part and a held-out part (see ``generate.py``).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from matchmaker.scoring import NeedTable, OfferTable
+from tests.scoring.evalset import read_tables
 
 HERE = Path(__file__).resolve().parent
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with (HERE / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v for v in value.split("、") if v)
 
 
 @dataclass
@@ -37,24 +28,7 @@ class EvalSet:
 
 def load() -> EvalSet:
     """Both parts; select one with ``split``. Hidden columns (type, kind) are not loaded."""
-    need_rows, offer_rows = _rows("needs.csv"), _rows("offers.csv")
-    position = {r["key"]: i for i, r in enumerate(offer_rows)}
-    needs = NeedTable.from_records(
-        {"id": i + 1, "title": r["title"], "description": r["description"],
-         "sector_code": r["sector_code"], "region_code": r["region_code"],
-         "uncommitted_yuan": round(float(r["budget_wan"]) * 10_000)}
-        for i, r in enumerate(need_rows))
-    offers = OfferTable.from_records(
-        {"id": i + 1, "title": r["title"], "description": r["description"],
-         "sector_codes": _split(r["sector_codes"]),
-         "target_region_codes": _split(r["target_region_codes"]),
-         "org_region_code": r["org_region_code"],
-         "remaining_yuan": round(float(r["remaining_wan"]) * 10_000)}
-        for i, r in enumerate(offer_rows))
-    grades = []
-    for r in need_rows:
-        pairs = (item.split(":") for item in r["good"].split())
-        grades.append({position[key]: int(g) for key, g in pairs})
+    needs, offers, grades, need_rows = read_tables(HERE)
     return EvalSet(needs, offers, grades, np.array([r["split"] for r in need_rows]))
 
 
