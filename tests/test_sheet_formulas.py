@@ -137,7 +137,7 @@ def test_error_report(client, login_as, tmp_path, app, monkeypatch):
 def test_template_with_a_hostile_organisation_name(ctx):
     org = factories.make_org(name=ORG)
     db.session.flush()
-    _inert_xlsx(exports.template("needs", org=org, with_org_column=True), ORG)
+    _inert_xlsx(exports.template("needs", org=org, with_org_column=True), ORG, "填写说明")
 
 
 def test_audit_export(ctx, users):

@@ -33,3 +33,13 @@ class Conflict(DomainError):
 class Throttled(DomainError):
     status = 429
     code = "rate_limited"
+
+
+def join_messages(messages) -> str:
+    """Messages as one sentence list: '甲；乙。' — never '甲。；乙。'."""
+    parts = [m.strip().rstrip("。；;") for m in messages if m and m.strip()]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    text = "；".join(parts)
+    return text if text.endswith(("？", "！", "?", "!")) else text + "。"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from datetime import time as clock
 from io import BytesIO
 from typing import Any
 
@@ -56,10 +58,21 @@ def _check(kind: str, sheet: workbooks.Sheet, meta: dict[str, Any]) -> imports.P
     return imports.check(kind, sheet, org=_import_org(), draft=meta["draft"])
 
 
+def _cell_text(value: Any) -> str:
+    """A cell as the preview shows it: dates as 2027-04-01 (a time only when there is one)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == clock() else "%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def _preview(plan: imports.Plan) -> dict[str, Any]:
     """What the preview page shows, kept beside the upload (cells cut to CELL_CHARS)."""
     def cut(value: Any) -> str:
-        text = "" if value is None else str(value)
+        text = _cell_text(value)
         return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + "…"
 
     return {
@@ -122,6 +135,10 @@ def upload(kind: str):
 @login_required
 def preview(kind: str, token: str):
     _authorise(kind)
+    done = uploads.finished(token, user_id=current_user.id, kind=kind)
+    if done is not None:
+        return render_template("sheets/done.html", kind=kind, done=done,
+                               label=imports.LABELS[kind])
     _, meta = _load(kind, token)
     result = meta["preview"]
     only_errors = request.args.get("only") == "errors"
@@ -142,6 +159,9 @@ def confirm(kind: str, token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if uploads.finished(token, user_id=current_user.id, kind=kind) is not None:
+        flash("这个文件已经导入过了，没有重复保存。", "info")
+        return redirect(url_for(".preview", kind=kind, token=token))
     sheet, meta = _load(kind, token)
     def save():
         plan = _check(kind, sheet, meta)
@@ -160,7 +180,7 @@ def confirm(kind: str, token: str):
         uploads.update(token, meta | {"preview": _preview(plan)})
         flash("重新检查时发现错误（数据可能已有变化），未保存任何数据。", "danger")
         return redirect(url_for(".preview", kind=kind, token=token))
-    uploads.discard(token)
+    uploads.finish(token, meta | {"summary": imports.summary(counts), "preview": None})
     flash(f"导入完成：{imports.summary(counts)}。", "success")
     return redirect(url_for(f"{kind}.index"))
 

@@ -55,7 +55,50 @@ def test_clean_upload_previews_then_saves_everything(client, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/needs"
     assert _needs() == 2
     assert "导入完成：新增 2 行" in client.get("/needs").get_data(as_text=True)
-    assert client.get(preview).status_code == 404  # the upload is gone after saving
+    # Back after saving: the preview address says the import is done, with a link to the list
+    done = client.get(preview)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and "导入已完成" in html and "新增 2 行" in html
+    assert 'href="/needs"' in html and "确认导入" not in html
+    assert client.get(preview + "/errors.xlsx").status_code == 404  # the rows are gone
+    # submitting the confirmation again saves nothing twice
+    again = client.post(preview, data={"csrf_token": csrf_from(html)})
+    assert again.status_code == 302 and again.headers["Location"] == preview
+    assert _needs() == 2
+
+
+def test_done_marker_is_private_to_its_owner(client, login_as):
+    login_as("coordinator")
+    preview = upload(client, "needs", xlsx([need_row() + ["日喀则市民政局"]],
+                                          headers=NEED_HEADERS + ["提交单位"])).headers["Location"]
+    confirm(client, preview)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/profile").get_data(
+        as_text=True))})
+    login_as("admin")
+    assert client.get(preview).status_code == 404
+
+
+def test_preview_shows_dates_without_midnight(client, login_as):
+    login_as("recipient")
+    data = xlsx([need_row("甲", 开始日期=datetime(2027, 4, 1),
+                          结束日期=datetime(2027, 5, 1, 9, 30))])
+    html = client.get(upload(client, "needs", data).headers["Location"]).get_data(as_text=True)
+    assert '>2027-04-01</td>' in html
+    assert "00:00:00" not in html
+    assert "2027-05-01 09:30" in html
+
+
+def test_template_has_an_instructions_sheet_and_no_data_row(client, login_as):
+    login_as("recipient")
+    workbook = load_workbook(io.BytesIO(client.get("/import/needs/template.xlsx").data))
+    assert workbook.sheetnames[:2] == ["项目需求清单", "填写说明"]
+    assert workbook.active.max_row == 1  # headers only: nothing to import by accident
+    guide = {r[0]: r for r in workbook["填写说明"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert set(NEED_HEADERS) <= set(guide)
+    # a template filled in as shipped imports nothing: the sample sits on the 填写说明 sheet
+    html = client.get(upload(client, "needs", client.get("/import/needs/template.xlsx").data)
+                      .headers["Location"]).get_data(as_text=True)
+    assert "没有数据行" in html
 
 
 def test_draft_option(client, login_as):
@@ -153,6 +196,7 @@ def test_template_download(client, login_as):
     assert "attachment" in response.headers["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.data)).active
     assert [c.value for c in ws[1]] == NEED_HEADERS  # no 提交单位 for a recipient
+    assert ws.max_row == 1
 
 
 def test_export_uses_the_list_filters_and_is_audited(client, login_as, users):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class RegionIndex:
         self.provinces = {r.name: r.code for r in self.regions.values() if r.level == "province"}
         self.children: dict[str, dict[str, str]] = {}
         self.by_name: dict[str, set[str]] = {}
+        self._suggested: dict[str, list[str]] = {}
         for region in self.regions.values():
             if region.parent_code:
                 self.children.setdefault(region.parent_code, {})[region.name] = region.code
@@ -67,11 +69,34 @@ class RegionIndex:
         if not codes and _BINGTUAN_PREFIX.match(value):
             codes = self.by_name.get(_BINGTUAN_PREFIX.sub("", value))
         if not codes:
+            options = "、".join(f"{self.regions[c].name}（{c}）" for c in self.suggest(value))
+            if options:
+                return Resolved(None, f"未知地区：“{value}”。您是否要填：{options}？")
             return Resolved(None, f"未知地区：“{value}”。请填写西藏、新疆或兵团的地区名称或代码。")
         if len(codes) > 1:
             options = "、".join(f"{self.regions[c].name}（{c}）" for c in sorted(codes))
             return Resolved(None, f"地区名称“{value}”不唯一，请改填代码：{options}。")
         return Resolved(next(iter(codes)))
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Codes of up to ``limit`` recipient regions whose names are closest to ``text``:
+        names that contain it or that it contains ("仲巴" → 仲巴县), else similar spellings."""
+        value = _PARENS.sub("", normalise_text(text))
+        if len(value) < 2 or value.isascii():
+            return []
+        if value in self._suggested:
+            return self._suggested[value]
+        names = sorted(n for n, codes in self.by_name.items() if len(codes) == 1)
+        close = sorted((n for n in names if value in n or (len(n) >= 2 and n in value)),
+                       key=lambda n: (abs(len(n) - len(value)), n))
+        close += difflib.get_close_matches(value, names, n=limit * 2, cutoff=0.6)
+        found: list[str] = []
+        for name in close:
+            (code,) = self.by_name[name]
+            if code not in found:
+                found.append(code)
+        self._suggested[value] = found[:limit]
+        return found[:limit]
 
     def child(self, parent: str, name: str) -> str | None:
         """The code of ``parent``'s child called ``name`` ("第三师" finds "第三师(图木舒克市)")."""

@@ -116,6 +116,32 @@ def update(token: str, meta: dict[str, Any]) -> None:
         _write(_folder() / f"{token}.json", meta)
 
 
+DONE = ".done.json"
+
+
+def finish(token: str, meta: dict[str, Any]) -> None:
+    """The upload was saved: drop its rows and keep a small marker, so the preview address
+    (the browser's Back button) says the import is done instead of 404. Markers age out
+    with the uploads (``MAX_AGE``)."""
+    discard(token)
+    if _TOKEN.match(token or ""):
+        keep = ("user_id", "kind", "filename", "draft", "summary")
+        _write(_folder() / f"{token}{DONE}", {k: meta.get(k) for k in keep})
+
+
+def finished(token: str, *, user_id: int, kind: str) -> dict[str, Any] | None:
+    """The marker of a saved upload when it belongs to this user and kind."""
+    if not _TOKEN.match(token or ""):
+        return None
+    path = _folder() / f"{token}{DONE}"
+    if not path.exists():
+        return None
+    done = json.loads(path.read_text(encoding="utf-8"))
+    if done.get("user_id") != user_id or done.get("kind") != kind:
+        return None
+    return done
+
+
 def discard(token: str) -> None:
     """Remove the upload (after it was saved)."""
     if _TOKEN.match(token or ""):

@@ -192,8 +192,23 @@ def test_every_row_error_is_reported_at_once(org):
 
 
 def test_template_example_row_must_be_deleted(org):
-    plan = _plan("needs", exports.template("needs", org=org, with_org_column=False), org)
+    """Templates of earlier versions carried a marked example row among the data."""
+    plan = _plan("needs", xlsx([need_row(imports.EXAMPLE_MARK + "示例")]), org)
     assert any("示例行" in m for _, _, m in _messages(plan))
+
+
+def test_template_as_shipped_imports_nothing(org):
+    plan = _plan("needs", exports.template("needs", org=org, with_org_column=False), org)
+    assert plan.file_errors == ["文件只有表头，没有数据行。"] and not plan.rows
+
+
+def test_unknown_region_suggests_the_closest_names(org):
+    plan = _plan("needs", xlsx([need_row(受援地区="仲巴"), need_row("乙", 受援地区="江孜")]), org)
+    messages = {r: m for r, c, m in _messages(plan) if c == "受援地区"}
+    assert messages[2] == "未知地区：“仲巴”。您是否要填：仲巴县（540232）？"
+    assert "江孜县（540222）" in messages[3]
+    plan = _plan("needs", xlsx([need_row(受援地区="火星")]), org)
+    assert "请填写西藏、新疆或兵团的地区名称或代码" in _messages(plan)[0][2]  # nothing close
 
 
 def test_coordinator_import_resolves_organisations_by_name(org):
@@ -305,15 +320,34 @@ def test_drafts_of_other_organisations_are_not_exported(org, user):
     assert len(rows) == 1
 
 
-def test_template_has_headers_example_and_sector_dropdown(org):
-    workbook = load_workbook(io.BytesIO(exports.template("needs", org=None,
+@pytest.mark.parametrize("kind", imports.KINDS)
+def test_template_has_headers_instructions_and_sector_dropdown(org, kind):
+    workbook = load_workbook(io.BytesIO(exports.template(kind, org=None,
                                                          with_org_column=True)))
     ws = workbook.active
-    assert [c.value for c in ws[1]] == NEED_HEADERS + ["提交单位"]
-    assert ws["A2"].value.startswith(imports.EXAMPLE_MARK)
+    headers = list(imports.HEADERS[kind]) + ["提交单位"]
+    assert [c.value for c in ws[1]] == headers and ws.max_row == 1
     (validation,) = ws.data_validations.dataValidation
     assert validation.type == "list" and "领域列表" in validation.formula1
     assert "学前教育" in [r[0] for r in workbook["领域列表"].values]
+    rows = list(workbook["填写说明"].values)
+    assert list(rows[0]) == ["列名", "是否必填", "填写要求", "示例"]
+    guide = {r[0]: r for r in rows[1:] if r[0]}
+    for header in headers:
+        required = header in imports.REQUIRED[kind] or header == "提交单位"
+        assert guide[header][1] == ("必填" if required else "选填") and guide[header][2]
+    text = "".join(str(v) for r in rows for v in r if v)
+    assert "万元" in text and "2026-05-01" in text and "代码" in text and "下拉" in text
+    assert not any(str(v).startswith(imports.EXAMPLE_MARK) for r in rows for v in r if v)
+
+
+def test_error_report_joins_messages_without_doubled_punctuation(org):
+    data = xlsx([need_row("甲", 领域="航天", 联系电话="123", 受援地区="仲巴")])
+    sheet = workbooks.read_sheet(data, "a.xlsx", imports.HEADERS["needs"])
+    report = exports.error_report(imports.check("needs", sheet, org=org), sheet)
+    text = list(load_workbook(io.BytesIO(report)).active.values)[1][-1]
+    assert "。；" not in text and text.count("；") == 2 and text.endswith("。")
+    assert "领域：未知领域：“航天”；" in text
 
 
 def test_error_report_has_the_original_columns_and_an_error_column(org):
