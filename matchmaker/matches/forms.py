@@ -29,6 +29,15 @@ class NoteForm(FlaskForm):
     submit = SubmitField("提交")
 
 
+class DeclineForm(FlaskForm):
+    """谢绝 on the page: a reason is required, like the coordinator's 否决 (the API keeps it
+    optional, per its contract)."""
+
+    note = StringField("谢绝理由", validators=[DataRequired("请填写谢绝理由。"),
+                                            Length(max=500, message="理由最多 500 字。")])
+    submit = SubmitField("谢绝")
+
+
 class CompleteForm(FlaskForm):
     """Report completion; submitted twice: once to see the figures, then ``confirmed``."""
 

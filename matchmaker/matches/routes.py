@@ -13,6 +13,7 @@ from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, can, requires
 from ..services.errors import DomainError
+from ..services.lists import visibility as list_visibility
 from ..services.matching import (
     candidates,
     figures,
@@ -34,6 +35,7 @@ from .forms import (
     CompleteForm,
     ConfirmForm,
     CorrectForm,
+    DeclineForm,
     DisputeForm,
     NoteForm,
     RejectForm,
@@ -147,6 +149,8 @@ def detail(item_id: int):
         next_need = work_queue.next_need(after_id=match.need_id)
     return render_template(
         "matches/detail.html", match=match, actions=lifecycle.actions_for(current_user, match),
+        next_step=lifecycle.next_step(current_user, match),
+        contacts=list_visibility.match_contacts(current_user, match),
         continue_need=continue_need, next_need=next_need,
         history=audit_history.for_entity(match), note_form=NoteForm(),
         complete_form=CompleteForm(), correct_form=CorrectForm(), dispute_form=DisputeForm(),
@@ -154,9 +158,9 @@ def detail(item_id: int):
         first_day=figures.confirmation_date(match), factor_labels=ranking.FACTOR_LABELS)
 
 
-def _act(item_id: int, action, message: str, allowed: str):
+def _act(item_id: int, action, message: str, allowed: str, form_class=NoteForm):
     authorise(allowed, _load(item_id))
-    form = NoteForm()
+    form = form_class()
     if not form.validate_on_submit():
         flash("；".join(m for ms in form.errors.values() for m in ms) or "请求无效。", "danger")
         return redirect(url_for("matches.detail", item_id=item_id))
@@ -181,7 +185,7 @@ def accept(item_id: int):
 def decline(item_id: int):
     return _act(item_id, lambda note: lifecycle.decline(item_id, by=current_user, note=note,
                                                       ip=client_ip()), "已谢绝，资金已释放。",
-                "answer_match")
+                "answer_match", DeclineForm)
 
 
 @bp.post("/<int:item_id>/cancel")

@@ -215,3 +215,103 @@ def test_no_continue_link_when_the_need_is_fully_funded(client, login_as, users,
     match = db.session.scalar(select(Match))
     html = client.get(f"/matches/{match.id}").get_data(as_text=True)
     assert "继续为此需求对接" not in html and 'data-testid="next-need"' not in html
+
+
+def _confirmed(users, post_form, login_as):
+    need, offer = _pair(users)
+    need.contact_name, need.contact_phone = "卓玛", "0892-1234567"
+    offer.contact_name, offer.contact_phone = "王援", "021-7654321"
+    users["supporter"].organisation.contact_email = "yuan@example.cn"
+    users["recipient"].organisation.contact_email = "xuqiu@example.cn"
+    db.session.commit()
+    login_as("coordinator")
+    page = f"/matches/need/{need.id}"
+    post_form("/matches/confirm", {"need_id": need.id, "offer_id": offer.id,
+                                   "amount_wan": "30", "back": page}, page=page)
+    post_form("/logout", page="/home")
+    return db.session.scalar(select(Match))
+
+
+def test_match_page_tells_each_side_its_next_step(client, login_as, users, post_form):
+    match = _confirmed(users, post_form, login_as)
+    detail = f"/matches/{match.id}"
+    login_as("recipient")
+    assert "还需供给方接受" in client.get(detail).get_data(as_text=True)
+    post_form(f"{detail}/accept", page=detail)
+    html = client.get(detail).get_data(as_text=True)
+    assert "您方已接受，等待供给方接受。" in html
+    post_form("/logout", page="/home")
+    login_as("supporter")
+    post_form(f"{detail}/accept", page=detail)
+    html = client.get(detail).get_data(as_text=True)
+    assert "双方已接受。请按约定拨付资金；需求方报告完成后，请在此确认到位资金。" in html
+    post_form("/logout", page="/home")
+    login_as("recipient")
+    html = client.get(detail).get_data(as_text=True)
+    assert "双方已接受。请按计划实施，完成后在此报告完成情况（实际到位资金、完成日期）。" in html
+
+
+def test_other_sides_contact_shows_to_the_parties_and_coordinators_only(client, login_as,
+                                                                       users, post_form):
+    match = _confirmed(users, post_form, login_as)
+    detail = f"/matches/{match.id}"
+    login_as("recipient")
+    html = client.get(detail).get_data(as_text=True)
+    assert 'data-testid="contact-offer"' in html and 'data-testid="contact-need"' not in html
+    assert "王援" in html and "021-7654321" in html and "yuan@example.cn" in html
+    assert "0892-1234567" not in html  # one's own contact is not the point
+    post_form("/logout", page="/home")
+    login_as("supporter")
+    html = client.get(detail).get_data(as_text=True)
+    assert "卓玛" in html and "0892-1234567" in html and "xuqiu@example.cn" in html
+    assert "021-7654321" not in html
+    post_form("/logout", page="/home")
+    login_as("coordinator")
+    html = client.get(detail).get_data(as_text=True)
+    assert "0892-1234567" in html and "021-7654321" in html
+    post_form("/logout", page="/home")
+    for role in ("supporter", "recipient"):  # another organisation of the same role
+        outsider = factories.make_user(role)
+        db.session.commit()
+        login(client, outsider.email)
+        response = client.get(detail)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 404
+        assert "0892-1234567" not in body and "021-7654321" not in body
+        post_form("/logout", page="/home")
+
+
+def test_contact_card_falls_back_to_the_organisation(ctx, users):
+    from matchmaker.services.lists.visibility import match_contacts
+    need, offer = _pair(users)
+    org = users["supporter"].organisation
+    org.contact_name, org.contact_phone = "单位联系人", "010-1111111"
+    match = Match(need=need, offer=offer, status="confirmed", amount_yuan=100_000)
+    db.session.add(match)
+    db.session.flush()
+    shown = match_contacts(users["recipient"], match)
+    assert [(c.side, c.name, c.phone) for c in shown] == [("offer", "单位联系人", "010-1111111")]
+    match.status = "declined"
+    assert match_contacts(users["recipient"], match) == []
+    assert len(match_contacts(users["coordinator"], match)) == 2
+    db.session.rollback()
+
+
+def test_decline_on_the_page_needs_a_reason(client, login_as, users, post_form):
+    match = _confirmed(users, post_form, login_as)
+    detail = f"/matches/{match.id}"
+    login_as("supporter")
+    assert "required" in client.get(detail).get_data(as_text=True).split(
+        'aria-label="谢绝理由"')[1][:80]
+    for note in ("", "   "):
+        response = post_form(f"{detail}/decline", {"note": note}, page=detail)
+        assert response.status_code == 302
+        html = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "请填写谢绝理由。" in html
+        db.session.expire_all()
+        assert db.session.get(Match, match.id).status == "confirmed"
+        assert db.session.get(Offer, match.offer_id).committed_yuan == 300_000
+    post_form(f"{detail}/decline", {"note": "资金另有安排"}, page=detail)
+    db.session.expire_all()
+    done = db.session.get(Match, match.id)
+    assert done.status == "declined" and "谢绝理由：资金另有安排" in done.note

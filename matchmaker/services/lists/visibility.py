@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -55,3 +56,40 @@ def contacts_shown(user: Any, items: Iterable[Need | Offer]) -> set[int]:
         column.in_([item.id for item in rest]))))
     return shown | {item.id for item in rest
                     if item.id in matched and can_see_contact(user, item, matched=True)}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One side's contact on the match page: the need's/offer's own contact, else its
+    organisation's; the e-mail is the organisation's (needs and offers store none)."""
+
+    side: str  # "need" or "offer"
+    organisation: str
+    name: str
+    phone: str
+    email: str
+
+
+def _contact(side: str, item: Need | Offer) -> Contact:
+    org = item.organisation
+    return Contact(side=side, organisation=org.name,
+                   name=item.contact_name or org.contact_name or "",
+                   phone=item.contact_phone or org.contact_phone or "",
+                   email=org.contact_email or "")
+
+
+def match_contacts(user: Any, match: Match) -> list[Contact]:
+    """The contacts ``user`` sees on ``match``'s page: a party sees the OTHER side's while
+    the match is live (confirmed, accepted, completed); coordinators and admins see both
+    sides'; nobody else sees any."""
+    org_id = getattr(user, "organisation_id", None)
+    live = match.status in LIVE_STATUSES
+    shown = []
+    for side, item, other in (("need", match.need, match.offer),
+                              ("offer", match.offer, match.need)):
+        if org_id is not None and org_id == item.organisation_id:
+            continue  # one's own side: not the point of this card
+        matched = live and org_id is not None and org_id == other.organisation_id
+        if can_see_contact(user, item, matched=matched):
+            shown.append(_contact(side, item))
+    return shown

@@ -139,6 +139,37 @@ def actions_for(user: User, match: Match) -> frozenset[str]:
     return frozenset(actions)
 
 
+NEXT_STEP_ACCEPTED = {
+    "need": "双方已接受。请按计划实施，完成后在此报告完成情况（实际到位资金、完成日期）。",
+    "offer": "双方已接受。请按约定拨付资金；需求方报告完成后，请在此确认到位资金。",
+}
+SIDE_LABELS = {"need": "需求方", "offer": "供给方"}
+
+
+def next_step(user: User, match: Match) -> str | None:
+    """What happens next on ``match``, in plain words for ``user``'s side (the need's or
+    the offer's); for others (coordinators) who still has to act. None when nothing is
+    pending on an answer (declined, cancelled, rejected, completed)."""
+    side = match_side(user, match)
+    if match.status == "accepted":
+        if side:
+            return NEXT_STEP_ACCEPTED[side]
+        return "双方已接受，等待需求方报告完成情况。"
+    if match.status != "confirmed":
+        return None
+    waiting = [s for s in ("need", "offer") if not getattr(match, f"{s}_accepted_at")]
+    who = "和".join(SIDE_LABELS[s] for s in waiting)
+    if side in waiting:
+        other = [s for s in waiting if s != side]
+        text = "协调员已确认此对接，请在此接受或谢绝（谢绝须填写理由）。"
+        if other:
+            return text + f"还需{SIDE_LABELS[other[0]]}接受。"
+        return text + f"{SIDE_LABELS['offer' if side == 'need' else 'need']}已接受。"
+    if side:
+        return f"您方已接受，等待{who}接受。"
+    return f"协调员已确认此对接，等待{who}接受。"
+
+
 def _transition(match: Match, to: str, *, by: User, ip: str | None, **changes) -> Match:
     before = match.status
     releases = before in LIVE_STATUSES and to not in LIVE_STATUSES

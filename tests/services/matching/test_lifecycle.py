@@ -178,3 +178,24 @@ def test_both_organisations_are_notified(pair, users):
     assert notifications.unread_count(users["coordinator"]) == 1
     [declined] = notifications.recent(users["coordinator"])
     assert declined.link == f"/matches/{match.id}"
+
+
+def test_next_step_says_what_each_side_does(pair, users):
+    match = _confirm(pair, users)
+    recipient, supporter = users["recipient"], users["supporter"]
+    assert "等待需求方和供给方接受" in lifecycle.next_step(users["coordinator"], match)
+    assert "请在此接受或谢绝" in lifecycle.next_step(recipient, match)
+    assert "还需供给方接受" in lifecycle.next_step(recipient, match)
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=recipient))
+    match = db.session.get(Match, match.id)
+    assert lifecycle.next_step(recipient, match) == "您方已接受，等待供给方接受。"
+    assert "需求方已接受" in lifecycle.next_step(supporter, match)
+    assert "等待供给方接受" in lifecycle.next_step(users["coordinator"], match)
+    unit_of_work.run(lambda: lifecycle.accept(match.id, by=supporter))
+    match = db.session.get(Match, match.id)
+    assert lifecycle.next_step(recipient, match) == (
+        "双方已接受。请按计划实施，完成后在此报告完成情况（实际到位资金、完成日期）。")
+    assert lifecycle.next_step(supporter, match) == (
+        "双方已接受。请按约定拨付资金；需求方报告完成后，请在此确认到位资金。")
+    unit_of_work.run(lambda: lifecycle.complete(match.id, by=recipient))
+    assert lifecycle.next_step(recipient, db.session.get(Match, match.id)) is None
