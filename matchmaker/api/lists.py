@@ -66,7 +66,7 @@ class Kind:
             data, errors = offers.clean(raw, regions, sectors)
         if errors:
             fields = {API_FIELDS.get(k, k): v for k, v in errors.items()}
-            raise DomainError("；".join(m for ms in fields.values() for m in ms), fields=fields)
+            raise DomainError.from_fields(fields)
         return data
 
 

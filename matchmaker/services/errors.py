@@ -14,6 +14,11 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, list[str]]) -> DomainError:
+        """One error for every field's messages, joined as one sentence list."""
+        return cls(join_messages(m for ms in fields.values() for m in ms), fields=fields)
+
 
 class NotFound(DomainError):
     status = 404

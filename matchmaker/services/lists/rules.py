@@ -175,9 +175,9 @@ def delete_item(item: Any, *, by: User | None, ip: str | None = None) -> None:
 
 
 def raise_if(errors: Errors) -> None:
+    """Refuse with every field's messages at once, if there are any."""
     if errors:
-        message = "；".join(m for messages in errors.values() for m in messages)
-        raise DomainError(message, fields=errors)
+        raise DomainError.from_fields(errors)
 
 
 def create_item(model, org: Organisation, columns: dict[str, Any], *, by: User | None,

@@ -38,4 +38,4 @@ def check_figures(match: Match, completed_on: date, delivered_yuan: int) -> None
             f"实际到位资金不能超过对接金额 {wan_text(match.amount_yuan)} 万元；"
             "如确需增加，请协调员先调整对接金额。"]
     if fields:
-        raise DomainError("；".join(m for ms in fields.values() for m in ms), fields=fields)
+        raise DomainError.from_fields(fields)

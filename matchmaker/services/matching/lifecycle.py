@@ -49,7 +49,7 @@ def _load_pair(d: Decision) -> tuple[Need, Offer]:
     if offer is None or offer.status != "published":
         fields["offer_id"] = ["供给不存在或未发布。"]
     if fields:
-        raise DomainError("；".join(m for ms in fields.values() for m in ms), fields=fields)
+        raise DomainError.from_fields(fields)
     return need, offer
 
 

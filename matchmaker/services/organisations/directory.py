@@ -54,7 +54,7 @@ def create_organisation(
     if details.get("has_public_fundraising") and not details.get("is_charity"):
         errors["has_public_fundraising"] = ["具有公开募捐资格的须为慈善组织。"]
     if errors:
-        raise DomainError("；".join(m for ms in errors.values() for m in ms), fields=errors)
+        raise DomainError.from_fields(errors)
     if get_by_name(name) is not None:
         raise Conflict(f"单位“{name}”已存在。", fields={"name": ["单位已存在。"]})
     if code and db.session.scalar(select(Organisation.id).where(Organisation.uscc == code)):
