@@ -13,7 +13,7 @@ from .models.users import ROLES
 from .permissions import can, is_staff, needs_reauthentication
 from .services import localtime, money
 from .services.accounts import identity
-from .services.errors import DomainError
+from .services.errors import DomainError, join_messages
 from .services.platform import notifications
 from .services.platform.audit_history import ACTION_LABELS
 
@@ -129,6 +129,15 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda a: ACTION_LABELS.get(a, a), "audit_label")
     app.add_template_filter(localtime.format_datetime, "datetime")
     app.add_template_filter(localtime.format_date, "date")
+
+
+def form_errors_text(form) -> str:
+    """Every message of a form that failed its edge checks, as one sentence list."""
+    return join_messages(m for ms in form.errors.values() for m in ms) or "请求无效。"
+
+
+def flash_form_errors(form) -> None:
+    flash(form_errors_text(form), "danger")
 
 
 def commit_sensitive_action(action: str, password: str | None, operation, *,

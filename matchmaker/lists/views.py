@@ -20,7 +20,7 @@ from ..permissions import (
     can_edit_item,
     can_view_item,
 )
-from ..services.errors import DomainError
+from ..services.errors import DomainError, join_messages
 from ..services.lists import rules, visibility
 from ..services.lists.browse import SORTS, Filters, browse, with_related
 from ..services.params import page_args
@@ -138,7 +138,7 @@ def apply_errors(form, errors: dict[str, list[str]]) -> None:
             if not target.errors:
                 target.errors = list(messages)
         else:
-            flash("；".join(messages), "danger")
+            flash(join_messages(messages), "danger")
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from ..services.errors import DomainError
 from ..services.lists.rules import parse_date
 from ..services.matching import delivery, figures, lifecycle
 from ..services.money import parse_wan
-from ..web import client_ip
+from ..web import client_ip, form_errors_text
 from .blueprint import bp
 from .blueprint import load_match as _load
 from .forms import AmountForm, CompleteForm, CorrectForm, DisputeForm, NoteForm
 
 
 def _form_errors(form) -> DomainError:
-    return DomainError("；".join(m for ms in form.errors.values() for m in ms) or "请求无效。")
+    return DomainError(form_errors_text(form))
 
 
 def _back(item_id: int):

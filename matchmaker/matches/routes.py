@@ -27,7 +27,7 @@ from ..services.matching import index as match_index
 from ..services.money import parse_wan
 from ..services.params import bounded_id, page_args
 from ..services.platform import audit_history
-from ..web import client_ip
+from ..web import client_ip, flash_form_errors
 from .blueprint import bp
 from .blueprint import load_match as _load
 from .forms import (
@@ -102,8 +102,7 @@ def _back() -> str:
 
 def _decide(status: str, form) -> object:
     if not form.validate_on_submit():
-        for messages in form.errors.values():
-            flash("；".join(messages), "danger")
+        flash_form_errors(form)
         return redirect(_back())
     try:
         amount = parse_wan(form.amount_wan.data) if status == "confirmed" else 0
@@ -162,7 +161,7 @@ def _act(item_id: int, action, message: str, allowed: str, form_class=NoteForm):
     authorise(allowed, _load(item_id))
     form = form_class()
     if not form.validate_on_submit():
-        flash("；".join(m for ms in form.errors.values() for m in ms) or "请求无效。", "danger")
+        flash_form_errors(form)
         return redirect(url_for("matches.detail", item_id=item_id))
     try:
         unit_of_work.run(lambda: action(form.note.data or ""))

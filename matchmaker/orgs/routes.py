@@ -21,7 +21,7 @@ from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening, vetting
 from ..services.params import page_args
 from ..services.platform import audit_format, audit_history
-from ..web import client_ip, commit_sensitive_action
+from ..web import client_ip, commit_sensitive_action, flash_form_errors
 from .forms import AdminOrganisationForm, RegisterForm, StatusForm, choices
 
 bp = Blueprint("orgs", __name__)
@@ -89,8 +89,7 @@ def change_status(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     form = StatusForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash("；".join(errors), "danger")
+        flash_form_errors(form)
         return redirect(url_for("orgs.detail", org_id=org.id))
     saved = commit_sensitive_action(
         "organisation.status", form.password.data,

@@ -24,7 +24,7 @@ from ..permissions import needs_reauthentication, requires
 from ..services.errors import DomainError
 from ..services.organisations import blacklist, screening
 from ..services.params import page_args
-from ..web import client_ip, commit_sensitive_action
+from ..web import client_ip, commit_sensitive_action, flash_form_errors
 from .forms import DecisionForm, ListUploadForm
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
@@ -54,8 +54,7 @@ def decide(hit_id: int):
     hit = db.session.get(ScreeningHit, hit_id) or abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash("；".join(errors), "danger")
+        flash_form_errors(form)
         return redirect(url_for("screening.queue"))
     saved = commit_sensitive_action(
         "screening.suspend", form.password.data,
