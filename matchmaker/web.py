@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import permissions, unit_of_work
 from .models.users import ROLES
-from .permissions import can, is_staff, needs_reauthentication
+from .permissions import can, needs_reauthentication
 from .services import localtime, money
 from .services.accounts import identity
 from .services.errors import DomainError, join_messages
@@ -25,7 +25,7 @@ NAV_ITEMS = [
     ("供给清单", "offers.index", "browse", None),
     ("对接", "matches.index", "browse", None),
     ("统计", "dashboard.overview", "view_dashboard", None),
-    ("表彰", "dashboard.honour_list", "view_honours", None),
+    ("表彰", "dashboard.honour_list", "find_honours_in_menu", None),
     ("对口支援关系", "reference.pairings", "browse", "参考数据"),
     ("领域分类", "reference.sectors", "browse", "参考数据"),
     ("地区", "reference.regions", "view_reference_staff", "参考数据"),
@@ -42,8 +42,8 @@ def nav_for(user) -> list[dict]:
     entries: list[dict] = []
     menus: dict[str, dict] = {}
     for label, endpoint, action, menu in NAV_ITEMS:
-        if not can(user, action) or (action == "view_honours" and is_staff(user)):
-            continue  # staff reach 表彰 from the dashboard's tabs
+        if not can(user, action):
+            continue
         link = {"label": label, "href": url_for(endpoint),
                 "active": request.endpoint == endpoint}
         if menu is None:

@@ -43,7 +43,6 @@ def make_user(role="recipient", *, org=None, email=None, password_hash=_HASH, **
         organisation=org,
         active=kw.pop("active", True),
         failed_login_count=0,
-        session_version=1,
         **kw,
     )
     db.session.add(user)

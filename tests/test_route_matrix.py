@@ -496,7 +496,7 @@ class World:
 
     def __init__(self) -> None:
         self.ids: dict[str, Any] = {}
-        self.users: dict[str, tuple[int, int]] = {}  # caller -> (user id, session version)
+        self.users: dict[str, int] = {}  # caller -> user id
         self.tokens: dict[str, str] = {}
         self.dirty = True
 
@@ -559,7 +559,7 @@ class World:
             self.tokens = {c: identity.create_token(u, "matrix") for c, u in users.items()}
             self.sessions = {c: sessions.start(u, ip=None) for c, u in users.items()}
             db.session.commit()
-            self.users = {c: (u.id, u.session_version) for c, u in users.items()}
+            self.users = {c: u.id for c, u in users.items()}
             self.ids = ids
             db.session.remove()
         self.dirty = False
@@ -654,7 +654,7 @@ SNAPSHOT_SQL = (
     "SELECT id, title, status, budget_yuan, committed_yuan FROM offers ORDER BY id",
     "SELECT id, status, amount_yuan FROM matches ORDER BY id",
     "SELECT id, status, name FROM organisations ORDER BY id",
-    "SELECT id, session_version, active FROM users ORDER BY id",
+    "SELECT id, role, active, password_hash FROM users ORDER BY id",
     "SELECT id, revoked_at FROM api_tokens ORDER BY id",
     "SELECT id, status FROM screening_hits ORDER BY id",
     "SELECT COUNT(*) FROM blacklist_entries",
@@ -675,11 +675,11 @@ REFUSALS = {401, 403, 404, 405}
 
 def _request(app, world: World, row: Row, caller: str):
     ids = dict(world.ids)
-    user_id = world.users.get(caller, (0, 0))[0]
+    user_id = world.users.get(caller, 0)
     if "{upload_" in row.path or "{r1_upload}" in row.path:
         ids["upload_needs"] = _store_upload(app, user_id, "needs") if user_id else "a" * 32
         ids["upload_offers"] = _store_upload(app, user_id, "offers") if user_id else "a" * 32
-        ids["r1_upload"] = _store_upload(app, world.users["r1"][0], "needs")
+        ids["r1_upload"] = _store_upload(app, world.users["r1"], "needs")
     path = _fill(row.path, ids)
     if row.api:
         client = app.test_client()
@@ -758,7 +758,7 @@ def test_a_denial_is_an_audit_event(app, fresh_world):
     assert client.get("/reference/regions").status_code == 403
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "permission.denied",
-        AuditEvent.user_id == fresh_world.users["r1"][0]).order_by(AuditEvent.id.desc()))
+        AuditEvent.user_id == fresh_world.users["r1"]).order_by(AuditEvent.id.desc()))
     assert event is not None
     assert event.result == "denied"
     assert event.changes == {"path": "/reference/regions", "method": "GET"}
@@ -768,7 +768,7 @@ def test_a_frozen_organisations_user_changes_the_password_and_logs_out(app, fres
     """The contract's exceptions: a suspended organisation's user still changes the
     password (a real change, checked by logging in with it) and logs out."""
     client = web_client(app, fresh_world, "rs")
-    user = db.session.get(User, fresh_world.users["rs"][0])
+    user = db.session.get(User, fresh_world.users["rs"])
     response = client.post("/profile/password", data={
         "old_password": factories.PASSWORD, "new_password": "Neu-Passw0rt!2027",
         "confirm": "Neu-Passw0rt!2027", "csrf_token": _csrf(app)})

@@ -42,8 +42,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_ip: Mapped[str | None] = mapped_column(String(45))
-    #: Legacy (cookie sessions); sessions now live in ``user_sessions``.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     #: Set by an admin's password reset: every page leads to the password form until done.
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from .admin import (
     can_browse,
+    can_find_honours_in_menu,
     can_import_blacklist,
     can_manage_jobs,
     can_manage_reference_data,
@@ -140,6 +141,7 @@ __all__ = [
     "can_view_audit_log",
     "can_view_dashboard",
     "can_view_honours",
+    "can_find_honours_in_menu",
     "can_view_organisation",
     "can_view_reference_staff",
     "can_view_source_notes",

@@ -90,6 +90,13 @@ def can_view_honours(user: Any, obj: Any = None) -> bool:
 
 
 @rule
+def can_find_honours_in_menu(user: Any, obj: Any = None) -> bool:
+    """表彰 as a top-level menu entry: for organisations' users; staff reach it from the
+    dashboard's tabs."""
+    return can_view_honours(user) and not is_staff(user)
+
+
+@rule
 def can_browse(user: Any, obj: Any = None) -> bool:
     """Lists, matches, reference pages, one's profile: every signed-in user."""
     return signed_in(user)

@@ -110,7 +110,6 @@ def create_user(
         organisation=organisation,
         active=True,
         failed_login_count=0,
-        session_version=1,
         must_change_password=must_change_password,
     )
     db.session.add(user)
