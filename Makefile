@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := matchmaker.app:create_app
 
-.PHONY: run test lint browser-deps setup
+.PHONY: run test lint browser-deps setup css
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,15 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed browser-deps lint
 	$(BIN)/pytest
+
+# Bootstrap trimmed to the classes templates, Python modules and scripts use (assets/README.md).
+PURGECSS := .cache/purgecss/node_modules/.bin/purgecss
+$(PURGECSS):
+	mkdir -p .cache/purgecss && cd .cache/purgecss && npm init -y >/dev/null && npm install --silent purgecss@8.0.0
+
+css: $(PURGECSS)
+	$(PURGECSS) --css assets/bootstrap-5.3.9.min.css \
+	  --content 'templates/**/*.html' 'matchmaker/**/*.py' 'matchmaker/static/js/*.js' \
+	  --safelist alert-success alert-danger alert-warning alert-info alert-primary alert-secondary \
+	  --output .cache/css/
+	mv .cache/css/bootstrap-5.3.9.min.css matchmaker/static/css/bootstrap.min.css
