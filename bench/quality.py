@@ -1,8 +1,15 @@
-"""Ranking quality on the labelled evaluation sets: NDCG@5, hit@1 and MRR of the engine and
-of three baselines, on the held-out part and the tuning part of the v2 set separately (see
-tests/scoring/evalset_v2/README.md), then the old small set as a smoke test.
+"""Ranking quality on the labelled evaluation sets, all in one run:
 
-    /work/main/.venv/bin/python bench/quality.py
+1. v3 (written blind, tests/scoring/evalset_v3/README.md), tuning and held-out parts: NDCG@5,
+   hit@1 and MRR of the engine as the live app builds it, and of the sector-only, text-only
+   and hand-weighted baselines (sector × region gates × (0.5 + 0.3·text + 0.2·budget));
+2. the same on the held-out part of v2;
+3. on v3 held-out, the text variants the engine supports (char n-gram TF-IDF/LSA, jieba words,
+   both — ``SCORING_TEXT_TOKENS`` —, with and without the concept lexicon), each as the whole
+   engine and as its text factor alone;
+4. the old small set as a smoke test.
+
+    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/quality.py
 """
 
 from __future__ import annotations
@@ -14,41 +21,61 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from matchmaker.scoring.concepts import ConceptLexicon  # noqa: E402
-from tests.scoring import evalset, evalset_v2  # noqa: E402
-from tests.scoring.evalset_v2 import compare  # noqa: E402
+from tests.scoring import evalset, evalset_v2, evalset_v3  # noqa: E402
+from tests.scoring.evalset_v3 import compare  # noqa: E402
 from tests.scoring.refdata import shipped_reference  # noqa: E402
 
-THIN = ConceptLexicon.shipped().thinned(0.5, seed=1)
-RUNS = {
-    "engine (default: char n-grams + concepts, gated)": {},
-    "engine, char n-grams + jieba + concepts, gated": {"tokens": "both"},
-    "lexicon with half its synonyms dropped, gated": {"concepts": THIN},
-    "ablation: char n-grams only, gated": {"concepts": False},
-    "ablation: char n-grams + jieba, gated": {"concepts": False, "tokens": "both"},
-    "ablation: concepts, no gates": {"gated": False},
-    "ablation: before (char n-grams, no gates)": {"concepts": False, "gated": False},
+METRICS = ("ndcg@5", "hit@1", "mrr")
+ENGINE = "engine (live: char n-grams + concepts, gated)"
+VARIANTS = {
+    "char n-grams + concepts (live)": {},
+    "char n-grams, no concepts": {"concepts": False},
+    "jieba words + concepts": {"tokens": "jieba"},
+    "jieba words, no concepts": {"tokens": "jieba", "concepts": False},
+    "char + jieba + concepts": {"tokens": "both"},
+    "char + jieba, no concepts": {"tokens": "both", "concepts": False},
+    "char n-grams + half the lexicon's synonyms": {
+        "concepts": ConceptLexicon.shipped().thinned(0.5, seed=1)},
 }
 
 
+def show(title: str, results: dict, parts: tuple[str, ...]) -> None:
+    print(f"\n{title}")
+    head = "".join(f"{p[:7] + ' ' + m:>15}" for p in parts for m in METRICS)
+    print(f"{'scorer':<58}{head}")
+    for label, by_part in results.items():
+        cells = "".join(f"{by_part[p][m]:>15.3f}" for p in parts for m in METRICS)
+        print(f"{label:<58}{cells}")
+
+
 def main() -> None:
-    ref = shipped_reference()
-    data = evalset_v2.load()
-    n_parts = {p: int((data.split == p).sum()) for p in compare.PARTS}
-    print(f"v2 set: {len(data.needs)} needs ({n_parts}), {len(data.offers)} offers")
     started = time.perf_counter()
-    results = compare.table(ref, data, RUNS)
-    head = "".join(f"{p + ' ' + m:>16}" for p in compare.PARTS for m in ("NDCG@5", "hit@1", "MRR"))
-    print(f"{'scorer':<52}{head}")
-    for label, parts in results.items():
-        cells = "".join(f"{parts[p][m]:>16.3f}" for p in compare.PARTS
-                        for m in ("ndcg@5", "hit@1", "mrr"))
-        print(f"{label:<52}{cells}")
-    print(f"({time.perf_counter() - started:.1f} s)")
+    ref = shipped_reference()
+    v3 = evalset_v3.load()
+    parts = ("tuning", "heldout")
+    counts = {p: int((v3.split == p).sum()) for p in parts}
+    print(f"v3: {len(v3.needs)} needs {counts}, {len(v3.offers)} offers "
+          f"({int((~v3.active).sum())} of suspended organisations)")
+    results = compare.table(ref, v3, {ENGINE: {}}, parts)
+    results.update(compare.baselines(ref, v3, parts))
+    show("v3 (blind set): engine and baselines", results, parts)
+
+    v2 = evalset_v2.load()
+    results = compare.table(ref, v2, {ENGINE: {}}, ("heldout",))
+    results.update(compare.baselines(ref, v2, ("heldout",)))
+    show("v2 held-out (lexicon written with it)", results, ("heldout",))
+
+    results = compare.table(ref, v3, VARIANTS, ("heldout",), text_only=True)
+    show("v3 held-out: text variants (engine, gated; and the text factor ranked alone)",
+         results, ("heldout",))
+
     small = evalset.load()
-    for label, weights in (("old small set: engine", None), ("old small set: sector only",
-                                                            {"sector": 1.0})):
+    print()
+    for label, weights in (("old small set: engine", None),
+                           ("old small set: sector only", {"sector": 1.0})):
         result = evalset.evaluate(ref, weights, small)
-        print(f"{label:<52}{result['ndcg@5']:>16.3f}{result['hit@1']:>16.3f}")
+        print(f"{label:<58}{result['ndcg@5']:>15.3f}{result['hit@1']:>15.3f}")
+    print(f"({time.perf_counter() - started:.1f} s)")
 
 
 if __name__ == "__main__":
