@@ -75,9 +75,12 @@ def _top_sector(reference: Reference, code: str) -> str:
     return reference.sector_name(sector.parent_code if sector and sector.parent_code else code)
 
 
-def _concept_names(needs: NeedTable, offers: OfferTable, ranking) -> list[str | None]:
+def _concept_names(needs: NeedTable, offers: OfferTable, ranking,
+                   lexicon: ConceptLexicon | None) -> list[str | None]:
     """The project type (concept) both sides of each pair name, or None."""
-    lexicon = ConceptLexicon.shipped()
+    if lexicon is None:
+        lexicon = ranking.lexicon if isinstance(ranking.lexicon, ConceptLexicon) \
+            else ConceptLexicon.shipped()
     rows, need_pos = np.unique(ranking.need_index, return_inverse=True)
     cols, offer_pos = np.unique(ranking.offer_index, return_inverse=True)
     need_c = lexicon.transform([needs.titles[i] + " " + needs.descriptions[i] for i in rows])
@@ -87,7 +90,8 @@ def _concept_names(needs: NeedTable, offers: OfferTable, ranking) -> list[str | 
 
 
 def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
-            weights: np.ndarray, limit: int = 3) -> list[list[str]]:
+            weights: np.ndarray, limit: int = 3,
+            lexicon: ConceptLexicon | None = None) -> list[list[str]]:
     """Reasons for each ranked pair, in a coordinator's words: what fits (factors above their
     threshold, largest weighted contribution first; the text reason names the shared project
     type, "同为先天性心脏病救治"), then what is missing ("资金仅覆盖需求的 40%", "领域不同：教育 vs
@@ -103,13 +107,15 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
     reference : Reference
     weights : ndarray of shape (n_factors,)
     limit : int, default 3
+    lexicon : ConceptLexicon, optional
+        Names the shared concept; by default the one the scorer used (``ranking.lexicon``).
     """
     lookup = _pairing_lookup(reference)
     contribution = ranking.factors * weights[None, :]
     thresholds = np.array([REASON_THRESHOLD[f] for f in FACTORS])
     orders = np.argsort(-contribution, axis=1, kind="stable")
     above = ranking.factors + 1e-6 >= thresholds[None, :]
-    concepts = _concept_names(needs, offers, ranking) if len(ranking) else []
+    concepts = _concept_names(needs, offers, ranking, lexicon) if len(ranking) else []
     uncommitted = needs.uncommitted_yuan[ranking.need_index]
     remaining = offers.remaining_yuan[ranking.offer_index]
     memo: dict[tuple, str] = {}
