@@ -48,7 +48,7 @@ class ConceptForm(FlaskForm):
 
 class TermForm(FlaskForm):
     term = StringField(
-        "同义词",
+        "新增同义词",
         validators=[DataRequired("请填写同义词。"),
                     Length(min=2, max=60, message="同义词须为 2–60 个字（单字会误配太多项目）。")],
         description="简称、别称或一方的习惯说法，例如“先心病”。")
