@@ -91,7 +91,7 @@ def test_scoring_page_shows_the_adoption_history_in_beijing_time(client, login_a
     html = client.get("/reference/scoring").get_data(as_text=True)
     assert "2026-03-02 02:30" in html  # 18:30 UTC is 02:30 the next day in Beijing
     assert users["admin"].display_name in html
-    assert "0.912 / 0.655" in html and "42" in html and "学习 · 已启用" in html
+    assert "旧版准确率 91.2% / 65.5%" in html and "42" in html and "学习 · 已启用" in html
     assert "0.700" in html  # 当前使用
     response = post_form("/reference/scoring/defaults", page="/reference/scoring")
     assert response.status_code == 302
