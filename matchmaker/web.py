@@ -29,6 +29,7 @@ NAV_ITEMS = [
     ("对口支援关系", "reference.pairings", "browse", "参考数据"),
     ("领域分类", "reference.sectors", "browse", "参考数据"),
     ("地区", "reference.regions", "view_reference_staff", "参考数据"),
+    ("项目类型词库", "reference.concepts", "view_lexicon", "参考数据"),
     ("单位", "orgs.index", "vet_organisations", "管理"),
     ("名单筛查", "screening.queue", "review_screening", "管理"),
     ("用户", "users.index", "manage_users", "管理"),

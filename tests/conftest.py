@@ -22,7 +22,8 @@ from matchmaker.services.reference import seed
 
 from . import factories
 
-REFERENCE_TABLES = {"regions", "sectors", "pairings", "alembic_version"}
+REFERENCE_TABLES = {"regions", "sectors", "pairings", "concepts", "concept_terms",
+                    "alembic_version"}
 ROLES = ("recipient", "supporter", "coordinator", "admin")
 
 

@@ -37,7 +37,16 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditEvent, BlacklistEntry, Job, Pairing, ScreeningHit, User
+from matchmaker.models import (
+    AuditEvent,
+    BlacklistEntry,
+    Concept,
+    ConceptTerm,
+    Job,
+    Pairing,
+    ScreeningHit,
+    User,
+)
 from matchmaker.services.accounts import identity, sessions
 from matchmaker.services.sheets import uploads
 from tests import factories
@@ -338,6 +347,25 @@ WEB_ROWS = [
     W("reference.edit_pairing", "POST", "/reference/pairings/{pairing}/edit",
       E(403, admin=to("/reference/pairings")), {"verified": "y", "active": "y", "notes": "核实"},
       write=True, reference=True),
+    W("reference.concepts", "GET", "/reference/concepts", STAFF_ONLY),
+    W("reference.new_concept", "GET", "/reference/concepts/new", ADMIN_ONLY),
+    W("reference.new_concept", "POST", "/reference/concepts/new",
+      E(403, admin=to("/reference/concepts/")), {"name": "矩阵测试类型", "sector_code": "0104"},
+      write=True, reference=True),
+    W("reference.edit_concept", "GET", "/reference/concepts/{concept}", ADMIN_ONLY),
+    W("reference.edit_concept", "POST", "/reference/concepts/{concept}",
+      E(403, admin=to("/reference/concepts/")), {"name": "矩阵改名类型", "sector_code": "0101"},
+      write=True, reference=True),
+    W("reference.concept_active", "POST", "/reference/concepts/{concept}/active",
+      E(403, admin=to("/reference/concepts/")), {"active": "0"}, write=True, reference=True),
+    W("reference.add_term", "POST", "/reference/concepts/{concept}/terms",
+      E(403, admin=to("/reference/concepts/")), {"term": "矩阵同义词"}, write=True,
+      reference=True),
+    W("reference.edit_term", "POST", "/reference/concepts/terms/{term}",
+      E(403, admin=to("/reference/concepts/")), {"term": "矩阵改名"}, write=True,
+      reference=True),
+    W("reference.term_active", "POST", "/reference/concepts/terms/{term}/active",
+      E(403, admin=to("/reference/concepts/")), {"active": "0"}, write=True, reference=True),
     W("reference.scoring", "GET", "/reference/scoring", STAFF_ONLY),
     W("reference.scoring_learn", "POST", "/reference/scoring/learn",
       E(403, admin=to("/reference/scoring")), {}, write=True),
@@ -550,6 +578,8 @@ class World:
             db.session.flush()
             ids["hit"] = hit.id
             ids["pairing"] = db.session.scalar(select(Pairing.id).order_by(Pairing.id))
+            ids["concept"] = db.session.scalar(select(Concept.id).order_by(Concept.id))
+            ids["term"] = db.session.scalar(select(ConceptTerm.id).order_by(ConceptTerm.id))
             ids["s1_user"] = users["s1"].id
             job = Job(task="mail.send", args=[["x@example.cn"], "主题", "正文"],
                       status="failed", error="OSError: 连接被拒绝", attempts=1)
@@ -662,6 +692,10 @@ SNAPSHOT_SQL = (
     "SELECT id, status, attempts FROM jobs ORDER BY id",
     "SELECT verified, notes FROM pairings WHERE id = (SELECT MIN(id) FROM pairings)",
     "SELECT name, verified, notes FROM regions WHERE code = '540200'",
+    "SELECT COUNT(*) FROM concepts",
+    "SELECT COUNT(*) FROM concept_terms",
+    "SELECT name, sector_code, active FROM concepts WHERE id = (SELECT MIN(id) FROM concepts)",
+    "SELECT term, active FROM concept_terms WHERE id = (SELECT MIN(id) FROM concept_terms)",
 )
 
 

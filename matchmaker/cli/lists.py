@@ -18,7 +18,7 @@ from .common import fail, org_or_fail, run
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
               help="写出推荐表：.xlsx（工作表“推荐”）或 .csv")
 @click.option("--widen", is_flag=True, help="不按供给的目标地区过滤")
-@click.option("--learn", "learn_", is_flag=True, help="先从协调员的确认/否决中学习权重")
+@click.option("--learn", "learn_", is_flag=True, help="先从协调员的决定中学习排序权重")
 @click.option("--background", is_flag=True,
               help="作为后台任务排队（REDIS_URL 时由 worker 运行；--out 是 worker 上的路径）")
 def rank_command(top_k, out, widen, learn_, background) -> None:
@@ -35,13 +35,19 @@ def rank_command(top_k, out, widen, learn_, background) -> None:
         except DomainError as exc:
             click.echo(f"未学习权重：{exc.message}")
         else:
-            click.echo(f"协调员决定 {result.n_decisions} 条，{result.n_folds} 折交叉验证：")
+            d = result.decisions
+            click.echo(f"协调员决定：确认 {d['confirmed']} 条、否决 {d['rejected']} 条、"
+                       f"谢绝 {d['declined']} 条，另有展示未选 {d['passed_over']} 条；"
+                       f"需求 {result.n_decisions} 条（较早 {result.n_train} 条学习，"
+                       f"最新 {result.n_test} 条留出检验）：")
             for f in FACTORS:
-                click.echo(f"  {FACTOR_LABELS[f]}  默认 {result.default_weights[f]:.3f}"
+                click.echo(f"  {FACTOR_LABELS[f]}  当前 {result.current_weights[f]:.3f}"
                            f"  学习 {result.weights[f]:.3f}")
-            click.echo(f"  准确率  默认 {result.default_accuracy:.1%}  学习 {result.accuracy:.1%}")
+            click.echo(f"  留出决定  NDCG@5 当前 {result.current.ndcg:.3f} 学习 "
+                       f"{result.learned.ndcg:.3f}；首位命中率 当前 {result.current.hit1:.0%} "
+                       f"学习 {result.learned.hit1:.0%}")
             click.echo("已采用学习到的权重。" if result.adopted
-                       else "学习到的权重未优于默认权重，未采用。")
+                       else "学习到的权重未明显优于当前权重，未采用。")
     top_k = top_k or current_app.config["SCORING_TOP_K"]
     if background:
         from ..services.platform import jobs

@@ -12,10 +12,12 @@ from .common import run
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load reference data (regions, sectors, pairings); a second run changes nothing."""
+    """Load reference data (regions, sectors, pairings, concepts); a second run changes
+    nothing."""
     result = run(seed.seed_all)
     click.echo(
         f"地区 +{result['regions']}，领域 +{result['sectors']}，对口支援关系 +{result['pairings']}"
+        f"，项目类型 +{result['concepts']}"
     )
     if result["skipped"]:
         # Rows of pairings.csv without a recipient region of their own (e.g. a province-level

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
+from .concepts import Concept, ConceptTerm
 from .jobs import JOB_STATUSES, Job
 from .match_index import MatchIndexEntry, TextModel
 from .matches import LIVE_STATUSES, Match
@@ -20,6 +21,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "BlacklistEntry",
+    "Concept",
+    "ConceptTerm",
     "Job",
     "Match",
     "MatchIndexEntry",

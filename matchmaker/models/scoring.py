@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,9 +26,12 @@ KINDS = ("learned", "defaults")
 
 
 class ScoringWeightSet(db.Model):
-    """One adoption of factor weights. ``kind == "defaults"`` (``weights`` NULL) means
-    "use the configured defaults from now on"; the accuracy figures are those measured on
-    held-out decisions when the weights were learned."""
+    """One learning attempt or adoption of factor weights. ``kind == "defaults"``
+    (``weights`` NULL) means "use the configured defaults from now on". A learned row keeps
+    its held-out figures: ``accuracy`` and ``default_accuracy`` are the NDCG of the learned
+    and of the then-current scorer on the newest decisions, ``details`` the rest (hit@1,
+    counts of decisions and examples, the sign test). Only ``adopted`` rows are ever used;
+    a row not adopted is the record of an attempt that did not beat the current scorer."""
 
     __tablename__ = "scoring_weight_sets"
     __table_args__ = (
@@ -39,6 +52,9 @@ class ScoringWeightSet(db.Model):
     accuracy: Mapped[float | None] = mapped_column(Float)
     default_accuracy: Mapped[float | None] = mapped_column(Float)
     n_decisions: Mapped[int | None] = mapped_column(Integer)
+    #: False: learned but not adopted (did not beat the current scorer on held-out decisions).
+    adopted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    details: Mapped[dict | None] = mapped_column(JSON)
     #: Who adopted it; NULL when it came from the command line (``flask rank --learn``).
     adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from .admin import (
     can_browse,
+    can_edit_lexicon,
     can_find_honours_in_menu,
     can_import_blacklist,
     can_manage_jobs,
@@ -31,6 +32,7 @@ from .admin import (
     can_view_audit_log,
     can_view_dashboard,
     can_view_honours,
+    can_view_lexicon,
     can_view_organisation,
     can_view_reference_staff,
     can_view_source_notes,
@@ -130,6 +132,7 @@ __all__ = [
     "match_side",
     "sees_all_matches",
     "can_browse",
+    "can_edit_lexicon",
     "can_import_blacklist",
     "can_manage_jobs",
     "can_manage_reference_data",
@@ -142,6 +145,7 @@ __all__ = [
     "can_view_dashboard",
     "can_view_honours",
     "can_find_honours_in_menu",
+    "can_view_lexicon",
     "can_view_organisation",
     "can_view_reference_staff",
     "can_view_source_notes",

@@ -38,6 +38,18 @@ def can_tune_scoring(user: Any, obj: Any = None) -> bool:
 
 
 @rule
+def can_view_lexicon(user: Any, obj: Any = None) -> bool:
+    """The concept lexicon (项目类型词库) the scorer matches texts with: staff read it."""
+    return is_staff(user)
+
+
+@rule
+def can_edit_lexicon(user: Any, obj: Any = None) -> bool:
+    """Adding, correcting and disabling concepts and synonyms: admins (reference data)."""
+    return is_admin(user)
+
+
+@rule
 def can_manage_users(user: Any, obj: Any = None) -> bool:
     return is_admin(user)
 

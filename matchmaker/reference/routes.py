@@ -21,7 +21,7 @@ from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, requires
 from ..services.errors import DomainError
 from ..services.localtime import format_datetime
-from ..services.matching import ranking, weights
+from ..services.matching import decisions, ranking, weights
 from ..services.params import page_args
 from ..services.reference import corrections
 from ..web import client_ip
@@ -127,14 +127,13 @@ def sectors():
     return render_template("reference/sectors.html", parents=parents, children=children)
 
 
-def _scoring_page(learned=None, decisions: int | None = None):
-    if decisions is None:
-        decisions = len(weights.decisions()[1])
+def _scoring_page(learned=None):
     return render_template(
         "reference/scoring.html", defaults=weights.default_weights(),
         current=weights.current_weights(), labels=ranking.FACTOR_LABELS,
-        history=weights.history(), beijing=format_datetime, decisions=decisions,
-        learned=learned, can_learn=can_manage_reference_data(current_user))
+        history=weights.history(), attempt=weights.last_attempt(), adopted=weights.latest(),
+        beijing=format_datetime, decisions=decisions.counts(), learned=learned,
+        can_learn=can_manage_reference_data(current_user))
 
 
 @bp.get("/scoring")
@@ -152,7 +151,7 @@ def scoring_learn():
     except DomainError as exc:
         flash(exc.message, "warning")
         return redirect(url_for("reference.scoring"))
-    return _scoring_page(learned=result, decisions=result.n_decisions)
+    return _scoring_page(learned=result)
 
 
 @bp.post("/scoring/defaults")

@@ -4,7 +4,8 @@
 a weighted sum of the sector, budget, region and text factors (text = char n-gram TF-IDF/LSA
 plus the overlap of domain concepts, ``concepts.py`` and ``data/concepts.csv``), multiplied by
 the sector, region and budget gates (``gates.py``). ``explain`` words the reasons;
-``learn_weights`` fits weights on coordinators' decisions. Quality: ``bench/quality.py``.
+``learn_to_rank`` learns weights (inside the gates) from which candidates coordinators
+chose. Quality: ``bench/quality.py``.
 """
 
 from .data import (
@@ -19,11 +20,12 @@ from .data import (
     SectorInfo,
 )
 from .engine import MatchScorer, Ranking, weight_vector
-from .learn import MIN_DECISIONS, LearnResult, learn_weights
+from .learn import MIN_DECISIONS, DecisionGroups, LearnResult, learn_to_rank
 from .reasons import explain
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "DecisionGroups",
     "FACTORS",
     "FACTOR_LABELS",
     "MIN_DECISIONS",
@@ -37,6 +39,6 @@ __all__ = [
     "RegionInfo",
     "SectorInfo",
     "explain",
-    "learn_weights",
+    "learn_to_rank",
     "weight_vector",
 ]

@@ -69,7 +69,7 @@ class ConceptLexicon:
         first = {t[0] for t in self._term_concept} | {t[0].upper() for t in self._term_concept}
         self._pattern = re.compile(  # the look-ahead lets the scan skip most positions fast
             f"(?=[{re.escape(''.join(sorted(first)))}])" + _trie_pattern(self._term_concept),
-            re.IGNORECASE)
+            re.IGNORECASE) if first else None
 
     @classmethod
     @cache
@@ -97,6 +97,8 @@ class ConceptLexicon:
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
         """0/1 float32 matrix: document i mentions concept j."""
         lookup = self._term_concept
+        if self._pattern is None:  # every concept disabled
+            return sparse.csr_matrix((len(docs), len(self.ids)), dtype=np.float32)
         texts = [(d or "").replace("\x00", " ") for d in docs]
         starts = np.cumsum([0] + [len(t) + 1 for t in texts])[:-1]
         found = np.array([(m.start(), lookup[m.group().lower()])

@@ -174,7 +174,8 @@ class Ranking:
     """Ranked (need, offer) pairs: indices into the tables, best first within each need.
 
     ``factors`` has one column per name in ``FACTORS``; ``sector_level`` and ``region_level``
-    say which rule gave the sector and region values (used for the reasons).
+    say which rule gave the sector and region values, ``lexicon`` which concepts the text
+    factor knew (both used for the reasons).
     """
 
     need_index: np.ndarray
@@ -183,6 +184,8 @@ class Ranking:
     factors: np.ndarray
     sector_level: np.ndarray
     region_level: np.ndarray
+    #: The concept lexicon the scorer used (``ConceptLexicon``), for the reasons.
+    lexicon: object = None
 
     def __len__(self) -> int:
         return len(self.score)

@@ -44,8 +44,9 @@ class MatchScorer:
     embedder : TextEmbedder, optional
         An already fitted text model (the persisted one), used as is by ``fit``.
     concepts : bool or ConceptLexicon, default True
-        Add the overlap of domain concepts to the text factor: the shipped lexicon
-        (``data/concepts.csv``) when True, or the lexicon given.
+        Add the overlap of domain concepts to the text factor: the lexicon given, or when
+        True the one the embedder carries (``embedder.lexicon_``: the persisted text model
+        carries the database's lexicon), else the shipped one (``data/concepts.csv``).
     concept_weight : float, default 0.7
         Share of the concept overlap in the text factor.
     gated : bool, default True
@@ -99,8 +100,7 @@ class MatchScorer:
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
-        self.lexicon_ = (self.concepts if isinstance(self.concepts, ConceptLexicon)
-                         else ConceptLexicon.shipped() if self.concepts else None)
+        self.lexicon_ = self._lexicon()
         base = (self.embedder_.transform(docs) if self.embedder is not None
                 else self.embedder_.fit_transform(docs))
         vectors = self._with_concepts(base, docs)
@@ -109,6 +109,14 @@ class MatchScorer:
             self._need_cache = (needs, vectors[len(offers):])
         self.region_group_ = self._region_groups()
         return self
+
+    def _lexicon(self) -> ConceptLexicon | None:
+        if isinstance(self.concepts, ConceptLexicon):
+            return self.concepts
+        if not self.concepts:
+            return None
+        carried = getattr(self.embedder_, "lexicon_", None)  # the persisted text model's
+        return carried if isinstance(carried, ConceptLexicon) else ConceptLexicon.shipped()
 
     def _region_groups(self) -> np.ndarray:
         """Region row → row of its prefecture (or 兵团 division), else its own row."""
@@ -294,4 +302,4 @@ class MatchScorer:
                                         self.offers_.remaining_yuan[offer_index])
         order = np.lexsort((-score, need_index))
         return Ranking(need_index[order], offer_index[order], score[order], factors[order],
-                       sector_level[order], region_level[order])
+                       sector_level[order], region_level[order], self.lexicon_)

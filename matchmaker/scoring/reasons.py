@@ -75,23 +75,52 @@ def _top_sector(reference: Reference, code: str) -> str:
     return reference.sector_name(sector.parent_code if sector and sector.parent_code else code)
 
 
-def _concept_names(needs: NeedTable, offers: OfferTable, ranking) -> list[str | None]:
-    """The project type (concept) both sides of each pair name, or None."""
-    lexicon = ConceptLexicon.shipped()
+def _first_concept(matrix) -> np.ndarray:
+    """Per row of a 0/1 concept matrix, its first concept column, -1 for none."""
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    first = np.full(matrix.shape[0], -1, dtype=np.intp)
+    rows = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    first[rows] = matrix.indices[matrix.indptr[rows]]
+    return first
+
+
+def _concept_names(needs: NeedTable, offers: OfferTable, ranking,
+                   lexicon: ConceptLexicon | None) -> tuple[list, list]:
+    """Per pair, the project type (concept) both sides name, or None; and, when they name
+    none in common but each names one, the two different project types, else None."""
+    if lexicon is None:
+        lexicon = ranking.lexicon if isinstance(ranking.lexicon, ConceptLexicon) \
+            else ConceptLexicon.shipped()
     rows, need_pos = np.unique(ranking.need_index, return_inverse=True)
     cols, offer_pos = np.unique(ranking.offer_index, return_inverse=True)
     need_c = lexicon.transform([needs.titles[i] + " " + needs.descriptions[i] for i in rows])
     offer_c = lexicon.transform([offers.titles[j] + " " + offers.descriptions[j] for j in cols])
     first = shared_concepts(need_c, offer_c, need_pos, offer_pos)
-    return [lexicon.names[c] if c >= 0 else None for c in first.tolist()]
+    need_one = _first_concept(need_c)[need_pos]
+    offer_one = _first_concept(offer_c)[offer_pos]
+    names = lexicon.names
+    shared = [names[c] if c >= 0 else None for c in first.tolist()]
+    differ = [(names[a], names[b]) if c < 0 and a >= 0 and b >= 0 else None
+              for c, a, b in zip(first.tolist(), need_one.tolist(), offer_one.tolist(),
+                                 strict=True)]
+    return shared, differ
+
+
+def _region_gap(reference: Reference, targets: tuple[str, ...]) -> str:
+    names = "、".join(reference.region_name(c) for c in targets[:2])
+    return f"地区不符：供给定向{names}{'等' if len(targets) > 2 else ''}"
 
 
 def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
-            weights: np.ndarray, limit: int = 3) -> list[list[str]]:
+            weights: np.ndarray, limit: int = 3,
+            lexicon: ConceptLexicon | None = None) -> list[list[str]]:
     """Reasons for each ranked pair, in a coordinator's words: what fits (factors above their
     threshold, largest weighted contribution first; the text reason names the shared project
-    type, "同为先天性心脏病救治"), then what is missing ("资金仅覆盖需求的 40%", "领域不同：教育 vs
-    医疗"). At most ``limit`` reasons, at least one; gaps are kept before weaker fits.
+    type, "同为先天性心脏病救治"), then what is missing ("领域不同：教育 vs 医疗卫生",
+    "项目类型不同：两癌筛查 vs 先天性心脏病救治", "地区不符：供给定向和田地区",
+    "资金仅覆盖需求的 40%"). At most ``limit`` reasons, at least one; gaps are kept before
+    weaker fits.
 
     Each distinct wording (sector level × sectors, region level × regions × supporter) is
     built once and reused across pairs.
@@ -103,13 +132,16 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
     reference : Reference
     weights : ndarray of shape (n_factors,)
     limit : int, default 3
+    lexicon : ConceptLexicon, optional
+        Names the shared concept; by default the one the scorer used (``ranking.lexicon``).
     """
     lookup = _pairing_lookup(reference)
     contribution = ranking.factors * weights[None, :]
     thresholds = np.array([REASON_THRESHOLD[f] for f in FACTORS])
     orders = np.argsort(-contribution, axis=1, kind="stable")
     above = ranking.factors + 1e-6 >= thresholds[None, :]
-    concepts = _concept_names(needs, offers, ranking) if len(ranking) else []
+    concepts, differ = (_concept_names(needs, offers, ranking, lexicon) if len(ranking)
+                        else ([], []))
     uncommitted = needs.uncommitted_yuan[ranking.need_index]
     remaining = offers.remaining_yuan[ranking.offer_index]
     memo: dict[tuple, str] = {}
@@ -129,6 +161,11 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
             key = ("gap", needs.sector_codes[i], offer_sector)
             gaps.append(once(key, lambda c: f"领域不同：{_top_sector(reference, c[1])} vs "
                                            f"{_top_sector(reference, c[2])}"))
+        elif differ[k]:
+            gaps.append("项目类型不同：{} vs {}".format(*differ[k]))
+        if r_level == 0 and offers.target_region_codes[j]:  # shown when the search is widened
+            key = ("region-gap", offers.target_region_codes[j])
+            gaps.append(once(key, lambda c: _region_gap(reference, c[1])))
         if remaining[k] < uncommitted[k]:
             gaps.append(budget_reason(0.0, float(uncommitted[k]), float(remaining[k])))
         fits = []

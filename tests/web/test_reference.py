@@ -71,7 +71,7 @@ def test_scoring_page_shows_weights_and_learning_needs_decisions(client, login_a
     assert response.status_code == 302 and response.headers["Location"] == "/reference/scoring"
     # No coordinator decisions yet: learning is refused with the count, nothing is adopted.
     html = client.get("/reference/scoring").get_data(as_text=True)
-    assert "需要至少 30 条协调员决定（现有 0 条）" in html
+    assert "需要至少 20 条有确认、也有其他候选的需求决定（现有 0 条）" in html
     assert ranking.current_weights() == weights
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "scoring.learn")) is None
 
@@ -91,7 +91,7 @@ def test_scoring_page_shows_the_adoption_history_in_beijing_time(client, login_a
     html = client.get("/reference/scoring").get_data(as_text=True)
     assert "2026-03-02 02:30" in html  # 18:30 UTC is 02:30 the next day in Beijing
     assert users["admin"].display_name in html
-    assert "91.2%" in html and "65.5%" in html and "42" in html
+    assert "旧版准确率 91.2% / 65.5%" in html and "42" in html and "学习 · 已启用" in html
     assert "0.700" in html  # 当前使用
     response = post_form("/reference/scoring/defaults", page="/reference/scoring")
     assert response.status_code == 302
@@ -103,7 +103,7 @@ def test_scoring_page_shows_the_adoption_history_in_beijing_time(client, login_a
 def test_coordinator_sees_history_but_cannot_revert(client, login_as, post_form):
     login_as("coordinator")
     html = client.get("/reference/scoring").get_data(as_text=True)
-    assert "启用记录" in html and "一直使用默认权重" in html
+    assert "学习与启用记录" in html and "一直使用默认权重" in html
     response = post_form("/reference/scoring/defaults", page="/reference/scoring")
     assert response.status_code == 403
 
@@ -132,3 +132,22 @@ def test_admin_sets_a_city_supporters_province_and_scoring_uses_it(
     bad = post_form(f"/reference/pairings/{shenzhen.id}/edit",
                     {"supporter_region_code": "540200", "active": "y"})
     assert bad.status_code == 422 and "省级" in bad.get_data(as_text=True)
+
+
+def test_admin_learns_from_real_decisions_and_the_page_shows_the_held_out_comparison(
+        client, login_as, post_form, users):
+    from tests import decision_helpers as dh
+
+    sides = users["recipient"].organisation, users["supporter"].organisation
+    dh.decide_all(dh.make_needs(*sides, 24), users["coordinator"], dh.money_offer)
+    login_as("admin")
+    html = client.get("/reference/scoring").get_data(as_text=True)
+    assert "确认 24 条，否决 0 条，谢绝 0 条" in html
+    response = post_form("/reference/scoring/learn", page="/reference/scoring")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "依据 24 条需求的决定：确认 24 条" in html
+    assert "较早的 17 条需求用于学习，最新的 7 条留出检验" in html
+    assert "已启用这组学习权重" in html and "学习 · 已启用" in html
+    assert "恢复默认权重" in html
+    assert ranking.current_weights() != client.application.config["SCORING_WEIGHTS"]

@@ -23,7 +23,7 @@ from ...models import Match, Need, Offer, Organisation, Pairing, Region, Scoring
 
 log = logging.getLogger(__name__)
 PENDING, READY, DRAINING = "match_index_pending", "match_index_ready", "match_index_draining"
-_EVERYTHING = (Pairing, Region, Sector, ScoringWeightSet)
+_EVERYTHING = (Pairing, Region, Sector)
 
 
 @dataclass
@@ -57,6 +57,9 @@ def _changed(obj, *names: str) -> bool:
 def _note(marks: Marks, obj, session: Session) -> None:
     if isinstance(obj, _EVERYTHING):
         marks.everything = True
+    elif isinstance(obj, ScoringWeightSet):
+        # Weight sets are only ever added: an attempt that was not adopted changes nothing.
+        marks.everything |= obj.adopted is not False
     elif isinstance(obj, Need | Offer):
         into = marks.need_ids if isinstance(obj, Need) else marks.offer_ids
         if obj.id is not None and (obj.status == "published" or _changed(obj, "status")):

@@ -41,6 +41,7 @@ from ...scoring import (
     SectorInfo,
     explain,
 )
+from ..reference import lexicon
 from . import text_model
 from .weights import current_weights
 
@@ -123,7 +124,8 @@ def plan_scorer(widen: bool = False) -> MatchScorer:
 
 def _scorer(reference: Reference, widen: bool) -> MatchScorer:
     return MatchScorer(reference, weights=current_weights(), widen=widen,
-                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"))
+                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
+                       concepts=lexicon.current())
 
 
 def _candidate(factors: np.ndarray, score: float, reasons: list[str],

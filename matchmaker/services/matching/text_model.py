@@ -2,7 +2,8 @@
 ``match_text_models``, loaded (and cached per process) by every scorer.
 
 A refit happens on demand (coordinator's 重新计算, ``flask index rebuild``) or when the
-corpus has drifted: its size changed by more than ``DRIFT`` since the fit.
+corpus has drifted: its size changed by more than ``DRIFT`` since the fit, or an admin
+edited the concept lexicon since (``reference.lexicon.changed_at``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ...extensions import db
 from ...models import Need, Offer, TextModel
 from ...scoring import persist
 from ...scoring.text import TextEmbedder
+from ..reference import lexicon
 
 #: Relative change of the corpus size that calls for a refit.
 DRIFT = 0.2
@@ -36,19 +38,25 @@ def current() -> TextModel | None:
 
 
 def drifted(row: TextModel | None) -> bool:
-    """No model yet, or the corpus size moved more than ``DRIFT`` since the fit."""
+    """No model yet, the concept lexicon edited since the fit, or the corpus size moved
+    more than ``DRIFT`` since the fit."""
     if row is None:
+        return True
+    edited = lexicon.changed_at()
+    if edited is not None and edited > row.fitted_at:
         return True
     return abs(corpus_size() - row.corpus_size) > DRIFT * max(row.corpus_size, 1)
 
 
 def embedder_of(row: TextModel) -> TextEmbedder:
-    """The fitted embedder stored in ``row`` (decoded once per process)."""
+    """The fitted embedder stored in ``row`` (decoded once per process), carrying the
+    database's concept lexicon (``lexicon_``, read for scorers that build on it)."""
     key = (str(db.engine.url), row.id)
     if key not in _cache:
         if len(_cache) > 8:
             _cache.clear()
         _cache[key] = persist.load(row.state)
+    _cache[key].lexicon_ = lexicon.current()  # cached by the lexicon's own change time
     return _cache[key]
 
 

@@ -1,8 +1,10 @@
-"""Scoring weights: the configured defaults and the history of adopted weight sets.
+"""Scoring weights: the configured defaults, learning to rank from decisions, the history.
 
-Adopted weights live in the ``scoring_weight_sets`` table (so they are in the backup);
-rows are only ever added. The current weights are those of the newest row, or the
-configured defaults when there is none or the newest row returns to the defaults.
+Learning attempts and adoptions live in the ``scoring_weight_sets`` table (so they are in the
+backup); rows are only ever added. The current weights are those of the newest *adopted*
+row, or the configured defaults when there is none or the newest adopted row returns to the
+defaults. An attempt that does not beat the current weights on held-out decisions is kept,
+not adopted, so the weights page can show it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import LIVE_STATUSES, Match, ScoringWeightSet, User
-from ...scoring import DEFAULT_WEIGHTS, FACTORS, LearnResult, learn_weights
+from ...models import ScoringWeightSet, User
+from ...scoring import DEFAULT_WEIGHTS, FACTORS, LearnResult, learn_to_rank
 from ..errors import DomainError
 from ..platform import audit
 
@@ -25,8 +27,15 @@ def default_weights() -> dict[str, float]:
 
 def latest() -> ScoringWeightSet | None:
     """The newest adopted weight set, if any."""
-    stmt = select(ScoringWeightSet).order_by(ScoringWeightSet.created_at.desc(),
-                                             ScoringWeightSet.id.desc()).limit(1)
+    stmt = (select(ScoringWeightSet).where(ScoringWeightSet.adopted.is_(True))
+            .order_by(ScoringWeightSet.created_at.desc(), ScoringWeightSet.id.desc()).limit(1))
+    return db.session.scalar(stmt)
+
+
+def last_attempt() -> ScoringWeightSet | None:
+    """The newest learning attempt, adopted or not."""
+    stmt = (select(ScoringWeightSet).where(ScoringWeightSet.kind == "learned")
+            .order_by(ScoringWeightSet.created_at.desc(), ScoringWeightSet.id.desc()).limit(1))
     return db.session.scalar(stmt)
 
 
@@ -40,46 +49,38 @@ def current_weights() -> dict[str, float]:
 
 
 def history(limit: int = 50) -> list[ScoringWeightSet]:
-    """Adopted weight sets, newest first."""
+    """Learning attempts and adoptions, newest first."""
     stmt = select(ScoringWeightSet).order_by(ScoringWeightSet.created_at.desc(),
                                              ScoringWeightSet.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
 
 
-def decisions() -> tuple[np.ndarray, np.ndarray]:
-    """Factor vectors of coordinators' decisions: confirmed (1) and rejected (0) pairs."""
-    stmt = select(Match.factors, Match.status).where(
-        Match.status.in_(("rejected", *LIVE_STATUSES))
-    )
-    X, y = [], []
-    for factors, status in db.session.execute(stmt):
-        if isinstance(factors, dict) and all(f in factors for f in FACTORS):
-            X.append([float(factors[f]) for f in FACTORS])
-            y.append(status != "rejected")
-    return np.array(X, dtype=np.float64).reshape(-1, len(FACTORS)), np.array(y, dtype=bool)
-
-
 def learn(*, by: User | None, ip: str | None = None) -> LearnResult:
-    """Learn weights from decisions; adopt them (a new row) only if they beat the defaults
-    on held-out decisions. Records the attempt in the audit log; flushes, never commits.
+    """Learn to rank from coordinators' decisions (``decisions.load``, ``scoring.learn``);
+    keep the attempt with its held-out figures, adopted only if it beats the current
+    weights. Records the attempt in the audit log; flushes, never commits.
 
     Raises ``DomainError`` when there are too few decisions to learn from.
     """
-    X, y = decisions()
-    defaults = default_weights()
-    vector = np.array([defaults.get(f, 0.0) for f in FACTORS], dtype=np.float64)
+    from . import decisions  # decisions → ranking → weights
+
+    current = current_weights()
+    groups, tally = decisions.load(current)
+    vector = np.array([current.get(f, 0.0) for f in FACTORS], dtype=np.float64)
     try:
-        result = learn_weights(X, y, vector / vector.sum())
+        result = learn_to_rank(groups, vector / vector.sum())
     except ValueError as exc:
         raise DomainError(str(exc)) from None
-    if result.adopted:
-        db.session.add(ScoringWeightSet(
-            kind="learned", weights=result.weights, accuracy=result.accuracy,
-            default_accuracy=result.default_accuracy, n_decisions=result.n_decisions,
-            adopted_by_id=by.id if by is not None else None))
+    result.decisions = tally.as_dict()
+    details = result.details()
+    db.session.add(ScoringWeightSet(
+        kind="learned", weights=result.weights, accuracy=result.learned.ndcg,
+        default_accuracy=result.current.ndcg, n_decisions=result.n_decisions,
+        adopted=result.adopted, details=details,
+        adopted_by_id=by.id if by is not None else None))
     audit.record("scoring.learn", user=by, ip=ip, changes={
-        "weights": [result.default_weights, result.weights],
-        "accuracy": [result.default_accuracy, result.accuracy],
+        "weights": [result.current_weights, result.weights],
+        "ndcg": [round(result.current.ndcg, 4), round(result.learned.ndcg, 4)],
         "adopted": [None, result.adopted]})
     db.session.flush()
     return result

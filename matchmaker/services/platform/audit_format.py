@@ -36,7 +36,8 @@ FIELD_LABELS = {
     "channel": "渠道", "path": "路径", "method": "方法", "weights": "评分权重",
     "verified": "已核实", "notes": "备注", "source": "来源", "level": "级别",
     "supporter_code": "支援方", "recipient_code": "受援地区", "dispute_note": "异议说明",
-    "display_name": "姓名", "legal_form": "组织形式",
+    "display_name": "姓名", "legal_form": "组织形式", "term": "同义词", "ndcg": "留出检验 NDCG@5",
+    "adopted": "已启用",
 }
 VALUE_LABELS = {
     "status": {**ORG_STATUSES, **LIST_STATUSES, **MATCH_STATUSES},
@@ -48,7 +49,7 @@ VALUE_LABELS = {
 }
 ENTITY_LABELS = {"Need": "需求", "Offer": "供给", "Match": "对接", "Organisation": "单位",
                  "User": "用户", "Pairing": "对口支援关系", "Region": "地区",
-                 "ScreeningHit": "筛查线索", "ApiToken": "访问令牌"}
+                 "ScreeningHit": "筛查线索", "ApiToken": "访问令牌", "Concept": "项目类型"}
 SECTOR_FIELDS = {"sector_code", "sector_codes"}
 REGION_FIELDS = {"region_code", "target_region_codes", "province", "recipient_code"}
 

@@ -1,4 +1,5 @@
-"""Reference data shipped under ``matchmaker/data/``: regions, sectors, pairings.
+"""Reference data shipped under ``matchmaker/data/``: regions, sectors, pairings and the
+concept lexicon (``concepts.csv``).
 
 Seeding inserts what is missing and never overwrites rows that exist, so corrections
 admins made (a pairing verified, a source added) survive a second run.
@@ -13,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Pairing, Region, Sector
+from ...models import Concept, ConceptTerm, Pairing, Region, Sector
 from .regions import RegionIndex
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -131,9 +132,42 @@ def seed_pairings(path: Path | None = None) -> tuple[int, list[str]]:
     return count, skipped
 
 
+def seed_concepts(path: Path | None = None) -> int:
+    """Concepts and their synonyms from ``concepts.csv`` (columns concept_id, sector_code,
+    canonical, synonyms separated by ``;``). Missing concepts (by ``concept_id``) and
+    missing terms are added; what admins renamed, moved or disabled stays as it is, and a
+    term some concept already uses is not added twice. Returns the concepts inserted."""
+    rows = read_csv(path or DATA_DIR / "concepts.csv")
+    concepts = {c.key: c for c in db.session.scalars(select(Concept))}
+    names = {c.name.lower() for c in concepts.values()}
+    used = {t.lower() for t in db.session.scalars(select(ConceptTerm.term))}
+    sectors = set(db.session.scalars(select(Sector.code)))
+    count = 0
+    for row in rows:
+        concept = concepts.get(row["concept_id"])
+        if concept is None:
+            if row["canonical"].lower() in names:
+                continue
+            concept = Concept(key=row["concept_id"], name=row["canonical"], notes="",
+                              sector_code=row["sector_code"] if row["sector_code"] in sectors
+                              else None, active=True)
+            db.session.add(concept)
+            concepts[concept.key] = concept
+            names.add(concept.name.lower())
+            count += 1
+        for term in (t.strip() for t in row["synonyms"].split(";")):
+            if term and term.lower() not in used and term.lower() != concept.name.lower():
+                concept.terms.append(ConceptTerm(term=term, active=True))
+                used.add(term.lower())
+    db.session.flush()
+    return count
+
+
 def seed_all() -> dict[str, int | list[str]]:
-    """Seed regions, sectors and pairings; return what was inserted."""
+    """Seed regions, sectors, pairings and concepts; return what was inserted."""
     regions = seed_regions()
     sectors = seed_sectors()
     pairings, skipped = seed_pairings()
-    return {"regions": regions, "sectors": sectors, "pairings": pairings, "skipped": skipped}
+    concepts = seed_concepts()
+    return {"regions": regions, "sectors": sectors, "pairings": pairings, "skipped": skipped,
+            "concepts": concepts}

@@ -108,6 +108,17 @@ def test_a_weights_change_rebuilds_the_index(world):
     assert entry.score == pytest.approx(entry.factors["text"], abs=1e-3)
 
 
+def test_a_learning_attempt_not_adopted_leaves_the_index_alone(world):
+    (before,) = entries(need_id=world["need"].id)
+    stamp = before.computed_at
+    weights = {"sector": 0.0, "budget": 0.0, "region": 0.0, "text": 1.0}
+    unit_of_work.run(lambda: db.session.add(ScoringWeightSet(
+        kind="learned", weights=weights, accuracy=0.5, default_accuracy=0.8,
+        n_decisions=40, adopted=False)) or db.session.flush())
+    (after,) = entries(need_id=world["need"].id)
+    assert after.computed_at == stamp and after.score == before.score
+
+
 def test_score_pair_reuses_the_persisted_model(world, monkeypatch):
     model = text_model.current()
 

@@ -12,6 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Match, Pairing
 from matchmaker.scoring import FACTORS
 from matchmaker.services.matching import ranking, weights
+from tests import decision_helpers as dh
 from tests import factories
 
 
@@ -150,45 +151,34 @@ def test_flask_rank_rejects_other_formats(cli, tmp_path):
     assert ".xlsx" in result.output
 
 
-def _decisions(orgs, n: int) -> None:
-    """n decisions: coordinators confirm close texts and reject the rest, even where sector
-    and region would say otherwise (so the default weights get them wrong)."""
-    for i in range(n):
-        need = teacher_need(orgs, title=f"需求{i}")
-        offer = teacher_offer(orgs, title=f"供给{i}")
-        close = i % 3 != 0
-        factors = {"sector": 0.7 if close else 1.0, "budget": 0.9,
-                   "region": 0.4 if close else 1.0,
-                   "text": (0.6 + i / 500) if close else (0.05 + i / 500)}
-        db.session.add(Match(need=need, offer=offer, factors=factors,
-                             status="confirmed" if close else "rejected",
-                             amount_yuan=1000 if close else 0))
-    db.session.flush()
-
-
-def test_flask_rank_learn_needs_thirty_decisions(cli, orgs):
-    _decisions(orgs, 10)
-    db.session.commit()
+def test_flask_rank_learn_needs_twenty_decisions(cli, users):
+    sides = users["recipient"].organisation, users["supporter"].organisation
+    dh.decide_all(dh.make_needs(*sides, 10), users["coordinator"], dh.money_offer)
     result = cli.invoke(args=["rank", "--learn"])
     assert result.exit_code == 0, result.output
-    assert "需要至少 30 条协调员决定（现有 10 条）" in result.output
+    assert "需要至少 20 条有确认、也有其他候选的需求决定（现有 10 条）" in result.output
     assert weights.history() == []
 
 
-def test_flask_rank_learn_adopts_better_weights(cli, orgs):
-    _decisions(orgs, 36)
-    db.session.commit()
+def test_flask_rank_learn_adopts_better_weights(cli, users):
+    sides = users["recipient"].organisation, users["supporter"].organisation
+    dh.decide_all(dh.make_needs(*sides, 24), users["coordinator"], dh.money_offer)
     result = cli.invoke(args=["rank", "--learn"])
     assert result.exit_code == 0, result.output
-    assert "协调员决定 36 条" in result.output
-    assert "内容" in result.output and "准确率" in result.output
+    assert "协调员决定：确认 24 条、否决 0 条、谢绝 0 条" in result.output
+    assert "需求 24 条（较早 17 条学习，最新 7 条留出检验）" in result.output
+    assert "首位命中率 当前 0% 学习 100%" in result.output
     assert "已采用学习到的权重。" in result.output
     db.session.rollback()  # read what the command committed
     [saved] = weights.history()
     assert saved.kind == "learned" and saved.adopted_by_id is None  # from the command line
-    assert max(saved.weights, key=saved.weights.get) == "text"
-    assert saved.accuracy > saved.default_accuracy and saved.n_decisions == 36
+    assert saved.weights["budget"] > ctx_weights()["budget"]
+    assert saved.accuracy > saved.default_accuracy and saved.n_decisions == 24
     assert weights.current_weights() == saved.weights
+
+
+def ctx_weights():
+    return weights.default_weights()
 
 
 def test_current_weights_fall_back_to_config(ctx):

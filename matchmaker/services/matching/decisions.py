@@ -1,0 +1,169 @@
+"""Coordinators' decisions as training data for learning to rank (``scoring.learn``).
+
+A group is one need with at least one decision: the offers confirmed for it (still
+confirmed, accepted or completed) are chosen; the offers rejected (否决) or declined (谢绝)
+for it, and the other candidates a coordinator had in front of them, were passed over.
+
+Which candidates were shown is not stored with a decision, so it is **recomputed** when
+learning: the need's top ``SHOWN`` candidates under the current weights (the length of the
+candidates page), with money as before the decisions (both sides' full budgets) and the
+offer's target regions applied, against every offer published now or decided on. Groups are
+numbered by the time of their first decision, oldest first, for the time split.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ...extensions import db
+from ...models import LIVE_STATUSES, Match, Need, Offer, Organisation
+from ...models.offers import offer_regions, offer_sectors
+from ...scoring import DecisionGroups, MatchScorer, NeedTable, OfferTable
+from ...scoring.gates import gate_matrix
+from ..reference import lexicon
+from . import text_model
+from .ranking import load_reference
+
+#: Candidates a coordinator sees for a need (the candidates page's length).
+SHOWN = 10
+#: Needs scored at once against every offer (bounds memory: SHOWN ≪ offers).
+CHUNK = 200
+NEGATIVE = ("rejected", "declined")
+
+
+@dataclass
+class DecisionCounts:
+    """How many decisions of each kind went into the groups."""
+
+    confirmed: int = 0
+    rejected: int = 0
+    declined: int = 0
+    passed_over: int = 0
+    groups: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def counts() -> dict[str, int]:
+    """Decisions by status (for the weights page, without scoring anything)."""
+    stmt = select(Match.status, func.count()).where(
+        Match.status.in_((*LIVE_STATUSES, *NEGATIVE))).group_by(Match.status)
+    found = dict(db.session.execute(stmt).all())
+    return {"confirmed": sum(found.get(s, 0) for s in LIVE_STATUSES),
+            "rejected": found.get("rejected", 0), "declined": found.get("declined", 0)}
+
+
+def _decided() -> dict[int, dict]:
+    """need id → {"chosen": set, "other": set, "first": time}, needs with a choice only."""
+    stmt = (select(Match.need_id, Match.offer_id, Match.status, Match.created_at)
+            .where(Match.status.in_((*LIVE_STATUSES, *NEGATIVE)))
+            .order_by(Match.created_at, Match.id))
+    needs: dict[int, dict] = {}
+    for need_id, offer_id, status, at in db.session.execute(stmt):
+        item = needs.setdefault(need_id, {"chosen": set(), "other": set(), "first": at,
+                                          "statuses": []})
+        (item["chosen"] if status in LIVE_STATUSES else item["other"]).add(offer_id)
+        item["statuses"].append(status)
+    return {k: v for k, v in needs.items() if v["chosen"]}
+
+
+def _needs(ids: list[int]) -> NeedTable:
+    stmt = (select(Need.id, Need.title, Need.description, Need.sector_code, Need.region_code,
+                   Need.budget_yuan.label("uncommitted_yuan"))
+            .where(Need.id.in_(ids)))
+    rows = {r.id: r._asdict() for r in db.session.execute(stmt)}
+    return NeedTable.from_records(rows[i] for i in ids if i in rows)
+
+
+def _offers(decided: set[int]) -> OfferTable:
+    """Offers published now or decided on, with their full budgets."""
+    stmt = (select(Offer.id, Offer.title, Offer.description,
+                   Offer.budget_yuan.label("remaining_yuan"),
+                   Organisation.region_code.label("org_region_code"))
+            .join(Organisation, Offer.organisation_id == Organisation.id)
+            .where(or_(Offer.status == "published", Offer.id.in_(sorted(decided))))
+            .order_by(Offer.id))
+    rows = [r._asdict() for r in db.session.execute(stmt)]
+    ids = [r["id"] for r in rows]
+    sectors, regions = defaultdict(list), defaultdict(list)
+    for table, column, into in ((offer_sectors, "sector_code", sectors),
+                                (offer_regions, "region_code", regions)):
+        for start in range(0, len(ids), 5000):
+            stmt = select(table.c.offer_id, table.c[column]).where(
+                table.c.offer_id.in_(ids[start:start + 5000]))
+            for offer_id, code in db.session.execute(stmt):
+                into[offer_id].append(code)
+    for row in rows:
+        row["sector_codes"] = tuple(sorted(sectors[row["id"]]))
+        row["target_region_codes"] = tuple(sorted(regions[row["id"]]))
+    return OfferTable.from_records(rows)
+
+
+def _shown(scorer: MatchScorer, needs: NeedTable) -> list[np.ndarray]:
+    """Per need, the offer columns of its top ``SHOWN`` candidates under ``scorer``."""
+    out = []
+    for start in range(0, len(needs), CHUNK):
+        part = NeedTable(needs.ids[start:start + CHUNK], needs.titles[start:start + CHUNK],
+                         needs.descriptions[start:start + CHUNK],
+                         needs.sector_codes[start:start + CHUNK],
+                         needs.region_codes[start:start + CHUNK],
+                         needs.uncommitted_yuan[start:start + CHUNK])
+        score, _, candidate = scorer.score_matrix(part)
+        score = np.where(candidate, score, -np.inf)
+        for row in range(len(part)):
+            top = np.argsort(-score[row], kind="stable")[:SHOWN]
+            out.append(top[np.isfinite(score[row, top])])
+    return out
+
+
+def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
+    """The decision groups (features: factors × gates, see ``scoring.learn``) and counts."""
+    decided = _decided()
+    tally = DecisionCounts()
+    empty = DecisionGroups(np.zeros((0, 4)), np.zeros(0, np.int64), np.zeros(0))
+    if not decided:
+        return empty, tally
+    order = sorted(decided, key=lambda n: (decided[n]["first"], n))
+    needs = _needs(order)
+    offers = _offers({o for item in decided.values() for o in item["chosen"] | item["other"]})
+    if len(needs) == 0 or len(offers) == 0:
+        return empty, tally
+    row, _ = text_model.ensure()
+    scorer = MatchScorer(load_reference(), weights=weights,
+                         tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
+                         embedder=text_model.embedder_of(row),
+                         concepts=lexicon.current()).fit(offers, needs)
+    column = {int(o): j for j, o in enumerate(offers.ids)}
+    need_idx, offer_idx, relevance = [], [], []
+    for i, shown in enumerate(_shown(scorer, needs)):
+        item = decided[int(needs.ids[i])]
+        chosen = {column[o] for o in item["chosen"] if o in column}
+        other = {column[o] for o in item["other"] if o in column} - chosen
+        passed = set(shown.tolist()) - chosen - other
+        for j in sorted(chosen | other | passed):
+            need_idx.append(i)
+            offer_idx.append(j)
+            relevance.append(1.0 if j in chosen else 0.0)
+        statuses = item["statuses"]
+        tally.confirmed += sum(s in LIVE_STATUSES for s in statuses)
+        tally.rejected += statuses.count("rejected")
+        tally.declined += statuses.count("declined")
+        tally.passed_over += len(passed)
+        tally.groups += 1
+    ranking = scorer.score_pairs(needs, np.array(need_idx), np.array(offer_idx))
+    rel = dict(zip(zip(need_idx, offer_idx, strict=True), relevance, strict=True))
+    gates = gate_matrix(ranking.sector_level, ranking.region_level,
+                        needs.uncommitted_yuan[ranking.need_index],
+                        offers.remaining_yuan[ranking.offer_index])
+    groups = DecisionGroups(
+        features=ranking.factors.astype(np.float64) * gates[:, None],
+        group=ranking.need_index.astype(np.int64),  # needs are in time order
+        relevance=np.array([rel[(int(i), int(j))] for i, j in
+                            zip(ranking.need_index, ranking.offer_index, strict=True)]))
+    return groups, tally
