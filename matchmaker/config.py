@@ -67,6 +67,11 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_STREAMS = False  # streamed downloads pass through untouched
 
+    # Logs: one JSON object per line on stderr with the request id (matchmaker/logs.py);
+    # "text" for plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     # Uploaded sheets waiting for confirmation are kept in the database (pending_uploads).
     # Sheets with more data rows than this are checked and saved by a background job whose
     # progress the page polls; smaller ones in the request.
@@ -109,6 +114,7 @@ class TestingConfig(Config):
     )
     WTF_CSRF_ENABLED = True
     LOGIN_RATE_LIMIT = "10000 per minute"  # one address logs in all tests; a test lowers it
+    LOG_LEVEL = "WARNING"  # no access line per test request
 
 
 class ProductionConfig(Config):
