@@ -5,8 +5,8 @@ or its money is used up.
 
 Needs PostgreSQL and Redis: the database is a scratch one beside the tests' own
 (``<TEST_DATABASE_URL's name>_hosts``, or ``matchmaker_hosts`` on 127.0.0.1), Redis is
-``TEST_REDIS_URL`` (default db 2 on 127.0.0.1). Skipped, with the reason, only when either
-is unreachable.
+``TEST_REDIS_URL`` (default db 11 on 127.0.0.1, as the job tests). Skipped, with the
+reason, only when either is unreachable.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _urls() -> tuple[str, str, str]:
     name = (parts.path.lstrip("/") or "matchmaker") + "_hosts"
     admin = urlunsplit(parts._replace(path="/postgres"))
     scratch = urlunsplit(parts._replace(path="/" + name))
-    return admin, scratch, os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+    return admin, scratch, os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def _scratch_database(admin: str, scratch: str) -> None:
