@@ -135,9 +135,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from . import assets
+    from . import assets, logs
     from .web import register
 
+    logs.register(app)
     register(app)
     assets.register(app)
 

@@ -67,9 +67,15 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_STREAMS = False  # streamed downloads pass through untouched
 
-    # Uploaded sheets waiting for confirmation (files; default instance/uploads). With several
-    # web hosts: a directory all of them mount, or sticky sessions.
-    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
+    # Logs: one JSON object per line on stderr with the request id (matchmaker/logs.py);
+    # "text" for plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    # Uploaded sheets waiting for confirmation are kept in the database (pending_uploads).
+    # Sheets with more data rows than this are checked and saved by a background job whose
+    # progress the page polls; smaller ones in the request.
+    IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "200"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are limited to 5 MB; leave room for the form
     PER_PAGE = 20
     # Vetting (issue 7): may organisations awaiting review publish needs/offers?
@@ -108,6 +114,7 @@ class TestingConfig(Config):
     )
     WTF_CSRF_ENABLED = True
     LOGIN_RATE_LIMIT = "10000 per minute"  # one address logs in all tests; a test lowers it
+    LOG_LEVEL = "WARNING"  # no access line per test request
 
 
 class ProductionConfig(Config):

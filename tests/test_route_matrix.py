@@ -322,6 +322,12 @@ WEB_ROWS = [
       E(403, s1=200, s2=200, coord=200, admin=200), write=True),
     W("sheets.preview", "GET", "/import/needs/{r1_upload}",
       E(403, r1=200, r2=404, coord=404, admin=404, rs=403), write=True, note="R1's upload"),
+    W("sheets.progress", "GET", "/import/needs/{upload_needs}/status",
+      E(403, r1=200, r2=200, coord=200, admin=200), write=True),
+    W("sheets.progress", "GET", "/import/offers/{upload_offers}/status",
+      E(403, s1=200, s2=200, coord=200, admin=200), write=True),
+    W("sheets.progress", "GET", "/import/needs/{r1_upload}/status",
+      E(403, r1=200, r2=404, coord=404, admin=404, rs=403), write=True, note="R1's upload"),
     W("sheets.confirm", "POST", "/import/needs/{upload_needs}",
       E(403, r1=to("/needs"), r2=to("/needs"), coord=to("/import/needs/"),
         admin=to("/import/needs/")), {}, write=True),
@@ -601,8 +607,7 @@ _WORLD = World()
 @pytest.fixture(scope="module")
 def world(app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("matrix")
-    saved = {key: app.config.get(key) for key in ("UPLOAD_FOLDER", "SCORING_WEIGHTS_FILE")}
-    app.config["UPLOAD_FOLDER"] = str(folder / "uploads")
+    saved = {key: app.config.get(key) for key in ("SCORING_WEIGHTS_FILE",)}
     app.config["SCORING_WEIGHTS_FILE"] = str(folder / "weights.json")
     _WORLD.dirty = True
     yield _WORLD
@@ -649,10 +654,12 @@ def _sheet(kind: str):
 
 def _store_upload(app, user_id: int, kind: str) -> str:
     with app.test_request_context():
-        return uploads.store(_sheet(kind), {
+        token = uploads.store(_sheet(kind), {
             "user_id": user_id, "kind": kind, "draft": True, "filename": "a.xlsx",
             "preview": {"rows": [], "headers": [], "ignored": [], "file_errors": [],
                         "ok": False, "counts": {}, "error_count": 0}})
+        db.session.commit()
+        return token
 
 
 def _fill(value: Any, ids: dict) -> Any:

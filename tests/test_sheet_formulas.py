@@ -119,7 +119,6 @@ def test_csv_quote_is_removed_on_import(ctx):
 
 
 def test_error_report(client, login_as, tmp_path, app, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     login_as("recipient")
     from tests.conftest import csrf_from
 

@@ -13,11 +13,13 @@ from .organisations import Organisation
 from .regions import Pairing, Region
 from .scoring import ScoringWeightSet
 from .sectors import Sector
+from .uploads import UPLOAD_STATES, PendingUpload
 from .users import ApiToken, User, UserSession
 
 __all__ = [
     "JOB_STATUSES",
     "LIVE_STATUSES",
+    "UPLOAD_STATES",
     "ApiToken",
     "AuditEvent",
     "BlacklistEntry",
@@ -31,6 +33,7 @@ __all__ = [
     "Offer",
     "Organisation",
     "Pairing",
+    "PendingUpload",
     "Region",
     "ScoringWeightSet",
     "ScreeningHit",

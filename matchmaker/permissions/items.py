@@ -66,6 +66,14 @@ def can_import_list(user: Any, kind: str) -> bool:
 
 
 @rule
+def can_follow_import(user: Any, upload: Any) -> bool:
+    """An uploaded sheet (its preview, progress, confirmation, error report): only the user
+    who uploaded it, while they may still import that kind of list."""
+    return (signed_in(user) and upload.user_id == user.id
+            and can_import_list(user, upload.kind))
+
+
+@rule
 def can_see_contact(user: Any, item: Any, *, matched: bool = False) -> bool:
     """Contact data: coordinators, the owning organisation and matched parties."""
     return is_staff(user) or same_org(user, item) or (matched and signed_in(user))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from datetime import time as clock
 from io import BytesIO
 from typing import Any
 
@@ -11,6 +9,8 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,12 +20,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
-from ..permissions import can_import_list, is_staff
+from ..models import PendingUpload
+from ..permissions import can_follow_import, can_import_list, is_staff
 from ..services.errors import DomainError
 from ..services.lists.browse import Filters
 from ..services.params import page_args
 from ..services.platform import audit
-from ..services.sheets import exports, imports, uploads, workbooks
+from ..services.sheets import exports, import_jobs, imports, uploads, workbooks
 from ..web import client_ip
 from .forms import ConfirmForm, UploadForm
 
@@ -33,7 +34,7 @@ bp = Blueprint("sheets", __name__)
 KIND = "<any(needs, offers):kind>"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 200
-CELL_CHARS = 80  # preview cells are cut here; the error report keeps everything
+REFRESH_SECONDS = 3  # the progress page reloads itself (no JavaScript needed)
 
 
 def _authorise(kind: str) -> None:
@@ -43,44 +44,30 @@ def _authorise(kind: str) -> None:
 
 def _import_org():
     """Recipients and supporters import for their own organisation; staff name it per row."""
-    return None if is_staff(current_user) else current_user.organisation
+    return import_jobs.import_org(current_user)
+
+
+def _upload(kind: str, token: str, *, with_rows: bool = False) -> PendingUpload:
+    """The upload named by ``token``; 404 unless it is the current user's."""
+    upload = uploads.find(token, kind, with_rows=with_rows)
+    if upload is None or not can_follow_import(current_user, upload):
+        abort(404)
+    return upload
 
 
 def _load(kind: str, token: str) -> tuple[workbooks.Sheet, dict[str, Any]]:
     """The parsed sheet kept at upload (the file is never read again) and its meta."""
-    found = uploads.load(token, user_id=current_user.id, kind=kind)
-    if found is None:
+    upload = _upload(kind, token, with_rows=True)
+    if upload.sheet is None:
         abort(404)
-    return found
+    return uploads.sheet_of(upload), uploads.meta_of(upload)
 
 
 def _check(kind: str, sheet: workbooks.Sheet, meta: dict[str, Any]) -> imports.Plan:
     return imports.check(kind, sheet, org=_import_org(), draft=meta["draft"])
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as the preview shows it: dates as 2027-04-01 (a time only when there is one)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d" if value.time() == clock() else "%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _preview(plan: imports.Plan) -> dict[str, Any]:
-    """What the preview page shows, kept beside the upload (cells cut to CELL_CHARS)."""
-    def cut(value: Any) -> str:
-        text = _cell_text(value)
-        return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + "…"
-
-    return {
-        "headers": plan.headers, "ignored": plan.ignored, "file_errors": plan.file_errors,
-        "ok": plan.ok, "counts": plan.counts(), "error_count": len(plan.errors),
-        "rows": [{"n": r.number, "values": [cut(v) for v in r.values], "action": r.action,
-                  "errors": [[e.column, e.message] for e in r.errors]} for r in plan.rows],
-    }
+_preview = import_jobs.preview_of
 
 
 def _xlsx(data: bytes, name: str):
@@ -108,10 +95,12 @@ def upload(kind: str):
     if form.validate_on_submit():
         data = form.file.data.read(workbooks.MAX_BYTES + 1)
         meta = {"user_id": current_user.id, "kind": kind, "draft": bool(form.draft.data),
-                "filename": (form.file.data.filename or "upload")[-120:]}
+                "filename": (form.file.data.filename or "upload")[-120:],
+                "organisation_id": current_user.organisation_id}
         try:
             sheet = workbooks.read_sheet(data, meta["filename"], imports.HEADERS[kind])
-            plan = _check(kind, sheet, meta)
+            large = len(sheet.rows) > import_jobs.threshold()
+            plan = None if large else _check(kind, sheet, meta)
         except DomainError as exc:
             message = exc.message
             unit_of_work.run(lambda: audit.record(
@@ -119,10 +108,19 @@ def upload(kind: str):
                 changes={"file": meta["filename"], "error": message}))
             form.file.errors = [message]
         else:
-            if not plan.ok:
-                unit_of_work.run(lambda: imports.record_rejected(
-                    plan, by=current_user, ip=client_ip(), filename=meta["filename"]))
-            token = uploads.store(sheet, meta | {"preview": _preview(plan)})
+            if plan is None:  # a large sheet: a job checks it, the page polls
+                def keep_and_check() -> str:
+                    token = uploads.store(sheet, meta, state="checking")
+                    import_jobs.start_check(token, kind, by=current_user, ip=client_ip())
+                    return token
+
+                token = unit_of_work.run(keep_and_check)
+            else:
+                if not plan.ok:
+                    unit_of_work.run(lambda: imports.record_rejected(
+                        plan, by=current_user, ip=client_ip(), filename=meta["filename"]))
+                token = unit_of_work.run(
+                    lambda: uploads.store(sheet, meta | {"preview": _preview(plan)}))
             return redirect(url_for(".preview", kind=kind, token=token))
     status = 422 if form.errors else 200
     return render_template("sheets/upload.html", form=form, kind=kind,
@@ -131,14 +129,28 @@ def upload(kind: str):
                            max_rows=workbooks.MAX_ROWS), status
 
 
+def _progress_page(kind: str, token: str, upload: PendingUpload):
+    """A check or import running in the background: rows done / total, reloading itself."""
+    state = import_jobs.status(upload)
+    response = make_response(render_template(
+        "sheets/progress.html", kind=kind, token=token, upload=upload, state=state,
+        label=imports.LABELS[kind], refresh=REFRESH_SECONDS))
+    if not state["finished"]:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
 @bp.get(f"/import/{KIND}/<token>")
 @login_required
 def preview(kind: str, token: str):
     _authorise(kind)
-    done = uploads.finished(token, user_id=current_user.id, kind=kind)
-    if done is not None:
+    upload = _upload(kind, token)
+    if upload.state == "done":
+        done = uploads.finished(token, user_id=current_user.id, kind=kind)
         return render_template("sheets/done.html", kind=kind, done=done,
                                label=imports.LABELS[kind])
+    if upload.state != "ready":
+        return _progress_page(kind, token, upload)
     _, meta = _load(kind, token)
     result = meta["preview"]
     only_errors = request.args.get("only") == "errors"
@@ -152,6 +164,16 @@ def preview(kind: str, token: str):
                            actions=imports.ACTIONS, form=ConfirmForm())
 
 
+@bp.get(f"/import/{KIND}/<token>/status")
+@login_required
+def progress(kind: str, token: str):
+    """The progress of a background check or import, for the page that polls it."""
+    _authorise(kind)
+    upload = _upload(kind, token)
+    return jsonify(import_jobs.status(upload)
+                   | {"url": url_for(".preview", kind=kind, token=token)})
+
+
 @bp.post(f"/import/{KIND}/<token>")
 @login_required
 def confirm(kind: str, token: str):
@@ -159,14 +181,27 @@ def confirm(kind: str, token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if uploads.finished(token, user_id=current_user.id, kind=kind) is not None:
+    upload = _upload(kind, token)
+    if upload.state == "done":
         flash("这个文件已经导入过了，没有重复保存。", "info")
         return redirect(url_for(".preview", kind=kind, token=token))
+    if upload.state != "ready":
+        flash("这个文件正在后台处理，请稍候。", "info")
+        return redirect(url_for(".preview", kind=kind, token=token))
+    if upload.rows_total > import_jobs.threshold():
+        unit_of_work.run(lambda: import_jobs.start_import(upload, by=current_user,
+                                                          ip=client_ip()))
+        return redirect(url_for(".preview", kind=kind, token=token))
     sheet, meta = _load(kind, token)
+
     def save():
         plan = _check(kind, sheet, meta)
-        counts = imports.save(plan, by=current_user, ip=client_ip(),
-                              filename=meta["filename"]) if plan.ok else None
+        if not plan.ok:
+            return plan, None
+        if not import_jobs.claim(upload):  # another confirmation got there first
+            raise DomainError("这个文件已经在导入或已导入。")
+        counts = imports.save(plan, by=current_user, ip=client_ip(), filename=meta["filename"])
+        uploads.finish_upload(upload, imports.summary(counts))  # same transaction
         return plan, counts
 
     try:
@@ -177,10 +212,10 @@ def confirm(kind: str, token: str):
     if counts is None:
         unit_of_work.run(lambda: imports.record_rejected(
             plan, by=current_user, ip=client_ip(), filename=meta["filename"]))
-        uploads.update(token, meta | {"preview": _preview(plan)})
-        flash("重新检查时发现错误（数据可能已有变化），未保存任何数据。", "danger")
+        unit_of_work.run(lambda: uploads.update(token, meta | {"preview": _preview(plan),
+                                                                "error": ""}))
+        flash(import_jobs.RECHECK_FAILED, "danger")
         return redirect(url_for(".preview", kind=kind, token=token))
-    uploads.finish(token, meta | {"summary": imports.summary(counts), "preview": None})
     flash(f"导入完成：{imports.summary(counts)}。", "success")
     return redirect(url_for(f"{kind}.index"))
 

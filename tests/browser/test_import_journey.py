@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
+from matchmaker import unit_of_work
 from matchmaker.extensions import db
-from matchmaker.models import Need
+from matchmaker.models import Need, PendingUpload
+from matchmaker.services.sheets import import_jobs, imports, progress, uploads, workbooks
 from tests import factories
 from tests.sheet_helpers import need_row, xlsx
 
 from .conftest import screenshot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def _uploads(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
 
 
 def _log_in(page, role="recipient"):
@@ -29,6 +25,7 @@ def _log_in(page, role="recipient"):
     page.get_by_label("密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/home")
+    return user
 
 
 def _upload(page, data: bytes):
@@ -66,3 +63,28 @@ def test_import_with_errors_then_clean_import(page):
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
     assert download.value.suggested_filename == "项目需求清单.xlsx"
+
+
+def test_a_large_import_shows_its_progress_then_the_preview(page):
+    """The progress page polls the JSON status: the bar and text follow the job, and the
+    preview opens by itself once the check is done."""
+    user = _log_in(page)
+    sheet = workbooks.read_sheet(xlsx([need_row(f"项目{i}") for i in range(4)]), "大.xlsx",
+                                 imports.HEADERS["needs"])
+    token = unit_of_work.run(lambda: uploads.store(
+        sheet, {"user_id": user.id, "kind": "needs", "draft": False, "filename": "大.xlsx"},
+        state="checking"))  # its job not run yet
+    upload_id = db.session.scalar(select(PendingUpload.id).where(PendingUpload.token == token))
+    page.goto(f"/import/needs/{token}")
+    text = page.locator("[data-progress-text]")
+    assert "已排队" in text.inner_text()
+    progress.write(upload_id, "check", 2, 4)
+    try:
+        page.get_by_text("正在检查：2 / 4 行").wait_for()
+        assert page.locator("progress").evaluate("p => [p.value, p.max]") == [2, 4]
+        screenshot(page, "import-progress")
+    finally:
+        progress.forget(upload_id)
+    unit_of_work.run(lambda: import_jobs.run_check(upload_id, ""))
+    page.get_by_test_id("import-summary").wait_for()
+    assert "检查通过：新增 4 行" in page.get_by_test_id("import-summary").inner_text()

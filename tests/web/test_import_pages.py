@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import stat
 import time
 import zipfile
 from datetime import datetime
@@ -14,17 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditEvent, Need, Offer
-from matchmaker.services.sheets import workbooks
+from matchmaker.models import AuditEvent, Need, Offer, PendingUpload
+from matchmaker.services.sheets import uploads, workbooks
 from tests.conftest import csrf_from
 from tests.sheet_helpers import NEED_HEADERS, OFFER_HEADERS, need_row, offer_row, xlsx
-
-
-@pytest.fixture(autouse=True)
-def _uploads(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
 
 
 def _needs() -> int:
@@ -234,12 +229,18 @@ def test_the_file_is_parsed_once_and_only_its_rows_are_kept_owner_only(
         client, login_as, app, monkeypatch):
     login_as("recipient")
     data = xlsx([need_row("甲", 开始日期=datetime(2027, 3, 1)), need_row("乙", 领域="航天")])
+    def on_disk() -> set[str]:
+        return {str(p) for p in Path(app.instance_path).rglob("*")}
+
+    before = on_disk()
     preview = upload(client, "needs", data).headers["Location"]
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    files = list(folder.iterdir())
-    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert all(f.read_bytes() != data and b"PK\x03\x04" not in f.read_bytes() for f in files)
+    # kept in the database (every web host sees it), never on this host's disk
+    kept = db.session.scalars(select(PendingUpload).options(
+        undefer(PendingUpload.sheet))).all()
+    assert [(u.token, u.state, u.rows_total) for u in kept] == [(preview[-32:], "ready", 2)]
+    assert b"PK\x03\x04" not in kept[0].sheet and data not in kept[0].sheet
+    assert uploads.unpack(kept[0].sheet)["rows"][1][1][0] == "乙"
+    assert on_disk() == before
 
     def no_second_read(*args, **kwargs):
         raise AssertionError("the upload was parsed again")

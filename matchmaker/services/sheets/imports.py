@@ -9,6 +9,7 @@ is updated; one with a live match is left unchanged and reported as a duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -114,8 +115,12 @@ def _org_error(org: Organisation, status: str) -> str | None:
     return None
 
 
-def check(kind: str, sheet: Sheet, *, org: Organisation | None, draft: bool = False) -> Plan:
-    """Validate every row of ``sheet``; nothing is written.
+Progress = Callable[[int], None] | None  # called with the number of rows done so far
+
+
+def check(kind: str, sheet: Sheet, *, org: Organisation | None, draft: bool = False,
+          progress: Progress = None) -> Plan:
+    """Validate every row of ``sheet``; nothing is written (``progress(rows_done)``).
 
     With ``org`` every row belongs to it (the 提交单位 column is ignored); without it the
     提交单位 column names an existing organisation for each row.
@@ -145,7 +150,7 @@ def check(kind: str, sheet: Sheet, *, org: Organisation | None, draft: bool = Fa
     if org is not None and (message := _org_error(org, plan.status)):
         plan.file_errors.append(message)
         return plan
-    _check_rows(plan, sheet, columns, org)
+    _check_rows(plan, sheet, columns, org, progress)
     _mark_unchanged(plan)
     return plan
 
@@ -191,7 +196,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _check_rows(plan: Plan, sheet: Sheet, columns: dict[str, int],
-                org: Organisation | None) -> None:
+                org: Organisation | None, progress: Progress = None) -> None:
     kind, model = plan.kind, (Need if plan.kind == "needs" else Offer)
     regions, sectors = RegionIndex(), SectorIndex()
     header_of = {raw: header for header, raw in HEADERS[kind].items()}
@@ -203,6 +208,8 @@ def _check_rows(plan: Plan, sheet: Sheet, columns: dict[str, int],
     keys, live = _existing(model, {org.id} if org else {o.id for o in orgs.values()})
     seen: dict[tuple, int] = {}
     for number, values in sheet.rows:
+        if progress is not None:
+            progress(len(plan.rows))
         row = Row(number=number, values=values)
         plan.rows.append(row)
         raw = {HEADERS[kind][h]: values[i] for h, i in columns.items() if h != ORG_HEADER}
@@ -260,8 +267,8 @@ def _row_org(value: Any, orgs: dict[str, Organisation], status: str, err) -> Org
     return found
 
 
-def save(plan: Plan, *, by: User | None, ip: str | None = None,
-         filename: str = "") -> dict[str, int]:
+def save(plan: Plan, *, by: User | None, ip: str | None = None, filename: str = "",
+         progress: Progress = None) -> dict[str, int]:
     """Save every row of a valid plan (flush, no commit); raise DomainError otherwise.
 
     Runs in a savepoint: a failure part-way leaves nothing behind even if the caller commits.
@@ -272,7 +279,9 @@ def save(plan: Plan, *, by: User | None, ip: str | None = None,
     items = _load(model, [row.existing_id for row in plan.rows if row.action == "update"])
     counts = plan.counts()
     with db.session.begin_nested():
-        for row in plan.rows:
+        for done, row in enumerate(plan.rows):
+            if progress is not None:
+                progress(done)
             if row.action == "create":
                 service.create(row.org, row.data, by=by, status=plan.status, ip=ip)
             elif row.action == "update":

@@ -1,58 +1,35 @@
-"""Uploaded sheets kept between preview and confirm: instance/uploads/<token>.*
+"""Uploaded sheets kept between preview and confirm: rows of the table ``pending_uploads``.
 
 The file is parsed once, on upload; what is kept is the parsed sheet (header texts and data
-rows, ``<token>.rows.json``) — never the file — so confirming and the error report do not read
-the file again. ``<token>.json`` holds the owner, kind, options and the preview of the check.
-Both are written mode 0600 in a 0700 folder. The token is random and checked against a strict
-pattern; the client never names a path.
+rows, zlib-compressed JSON) — never the file — so confirming and the error report do not
+read the file again, and any web host or worker can carry on with it (nothing on one
+host's disk). The token is random and checked against a strict pattern; whose upload it is
+is decided by ``permissions.can_follow_import``. Uploads expire after ``MAX_AGE``; expired
+ones are deleted whenever a new one is stored. After the import the rows are dropped and a
+small "done" marker stays until expiry, so the preview address (the browser's Back button)
+says the import is done instead of 404.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
-import time
+import zlib
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import undefer
 
+from ...extensions import db
+from ...models import PendingUpload
+from ...models.base import utcnow
 from .workbooks import Sheet
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_AGE = 24 * 3600
-SUFFIXES = (".json", ".rows.json")
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config.get("UPLOAD_FOLDER")
-                  or Path(current_app.instance_path) / "uploads")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _cleanup(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE
-    for path in folder.iterdir():
-        if path.suffix in (".bin", ".json") and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _write(path: Path, payload: Any) -> None:
-    """Write JSON readable by the owner only (0600), atomically."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")  # mkstemp creates 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, default=str)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _encode(value: Any) -> Any:
@@ -81,69 +58,114 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def store(sheet: Sheet, meta: dict[str, Any]) -> str:
-    """Keep the parsed ``sheet`` with ``meta``; return the new token."""
-    folder = _folder()
-    _cleanup(folder)
+def pack(payload: Any) -> bytes:
+    """JSON, zlib-compressed (parsed sheets are repetitive: typically 5–10× smaller)."""
+    return zlib.compress(json.dumps(payload, ensure_ascii=False, default=str).encode(), 6)
+
+
+def unpack(data: bytes | None) -> Any:
+    return None if data is None else json.loads(zlib.decompress(data))
+
+
+def cleanup() -> int:
+    """Delete expired uploads (and done markers); returns how many."""
+    return db.session.execute(delete(PendingUpload).where(PendingUpload.expires_at < utcnow())
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def store(sheet: Sheet, meta: dict[str, Any], *, state: str = "ready") -> str:
+    """Keep the parsed ``sheet`` with ``meta`` (user_id, kind, draft, filename, preview,
+    optionally organisation_id); flush; return the new token."""
+    cleanup()
     token = secrets.token_urlsafe(24)
-    _write(folder / f"{token}.rows.json",
-           {"headers": sheet.headers, "header_row": sheet.header_row,
-            "rows": [[n, [_encode(v) for v in values]] for n, values in sheet.rows]})
-    _write(folder / f"{token}.json", meta)
+    upload = PendingUpload(
+        token=token, user_id=meta["user_id"], organisation_id=meta.get("organisation_id"),
+        kind=meta["kind"], filename=str(meta.get("filename") or "")[:200],
+        draft=bool(meta.get("draft")), state=state, info={}, phase="", error="",
+        rows_total=len(sheet.rows), rows_done=0, expires_at=utcnow() + timedelta(seconds=MAX_AGE),
+        sheet=pack({"headers": sheet.headers, "header_row": sheet.header_row,
+                    "rows": [[n, [_encode(v) for v in values]] for n, values in sheet.rows]}),
+        preview=pack(meta["preview"]) if meta.get("preview") is not None else None)
+    db.session.add(upload)
+    db.session.flush()
     return token
 
 
-def load(token: str, *, user_id: int, kind: str) -> tuple[Sheet, dict[str, Any]] | None:
-    """The upload named by ``token`` if it exists and belongs to this user and kind."""
+def find(token: str, kind: str, *, with_rows: bool = False) -> PendingUpload | None:
+    """The live upload named by ``token`` for ``kind`` (whoever owns it), or None."""
     if not _TOKEN.match(token or ""):
         return None
-    folder = _folder()
-    rows_path, meta_path = folder / f"{token}.rows.json", folder / f"{token}.json"
-    if not rows_path.exists() or not meta_path.exists():
+    query = select(PendingUpload).where(PendingUpload.token == token,
+                                        PendingUpload.kind == kind,
+                                        PendingUpload.expires_at >= utcnow())
+    if with_rows:
+        query = query.options(undefer(PendingUpload.sheet), undefer(PendingUpload.preview))
+    return db.session.scalar(query)
+
+
+def sheet_of(upload: PendingUpload) -> Sheet:
+    stored = unpack(upload.sheet)
+    return Sheet(headers=stored["headers"], header_row=stored["header_row"],
+                 rows=[(n, [_decode(v) for v in values]) for n, values in stored["rows"]])
+
+
+def meta_of(upload: PendingUpload) -> dict[str, Any]:
+    """What the pages read: owner, kind, options, the preview of the last check."""
+    return {"user_id": upload.user_id, "kind": upload.kind, "draft": upload.draft,
+            "filename": upload.filename, "preview": unpack(upload.preview),
+            "summary": upload.info.get("summary"), "error": upload.info.get("error")}
+
+
+def load(token: str, *, user_id: int, kind: str) -> tuple[Sheet, dict[str, Any]] | None:
+    """The waiting upload named by ``token`` if it belongs to this user and kind."""
+    upload = find(token, kind, with_rows=True)
+    if upload is None or upload.user_id != user_id or upload.sheet is None:
         return None
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("user_id") != user_id or meta.get("kind") != kind:
-        return None
-    stored = json.loads(rows_path.read_text(encoding="utf-8"))
-    sheet = Sheet(headers=stored["headers"], header_row=stored["header_row"],
-                  rows=[(n, [_decode(v) for v in values]) for n, values in stored["rows"]])
-    return sheet, meta
+    return sheet_of(upload), meta_of(upload)
+
+
+def set_preview(upload: PendingUpload, preview: dict[str, Any], *, error: str = "") -> None:
+    """A fresh preview (after a check, or a refused confirm with its Chinese ``error``)."""
+    upload.preview = pack(preview)
+    upload.info = {**(upload.info or {}), "error": error}
+    upload.state = "ready"
+    db.session.flush()
 
 
 def update(token: str, meta: dict[str, Any]) -> None:
-    """Replace the stored meta (e.g. a fresh preview after a failed confirm)."""
-    if _TOKEN.match(token):
-        _write(_folder() / f"{token}.json", meta)
+    """Replace the stored preview (e.g. a fresh one after a failed confirm)."""
+    upload = find(token, meta["kind"])
+    if upload is not None:
+        set_preview(upload, meta["preview"], error=meta.get("error") or "")
 
 
-DONE = ".done.json"
+def finish_upload(upload: PendingUpload, summary: str) -> None:
+    """The upload was saved: drop its rows, keep a small marker until it expires."""
+    upload.sheet = None
+    upload.preview = None
+    upload.state = "done"
+    upload.rows_done = upload.rows_total
+    upload.info = {"summary": summary}
+    db.session.flush()
 
 
 def finish(token: str, meta: dict[str, Any]) -> None:
-    """The upload was saved: drop its rows and keep a small marker, so the preview address
-    (the browser's Back button) says the import is done instead of 404. Markers age out
-    with the uploads (``MAX_AGE``)."""
-    discard(token)
-    if _TOKEN.match(token or ""):
-        keep = ("user_id", "kind", "filename", "draft", "summary")
-        _write(_folder() / f"{token}{DONE}", {k: meta.get(k) for k in keep})
+    upload = find(token, meta["kind"])
+    if upload is not None:
+        finish_upload(upload, meta.get("summary") or "")
 
 
 def finished(token: str, *, user_id: int, kind: str) -> dict[str, Any] | None:
     """The marker of a saved upload when it belongs to this user and kind."""
-    if not _TOKEN.match(token or ""):
+    upload = find(token, kind)
+    if upload is None or upload.user_id != user_id or upload.state != "done":
         return None
-    path = _folder() / f"{token}{DONE}"
-    if not path.exists():
-        return None
-    done = json.loads(path.read_text(encoding="utf-8"))
-    if done.get("user_id") != user_id or done.get("kind") != kind:
-        return None
-    return done
+    return {"user_id": upload.user_id, "kind": kind, "filename": upload.filename,
+            "draft": upload.draft, "summary": upload.info.get("summary")}
 
 
-def discard(token: str) -> None:
-    """Remove the upload (after it was saved)."""
+def discard(token: str, kind: str) -> None:
+    """Remove the upload."""
     if _TOKEN.match(token or ""):
-        for suffix in SUFFIXES:
-            (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        db.session.execute(delete(PendingUpload).where(PendingUpload.token == token,
+                                                       PendingUpload.kind == kind))

@@ -70,4 +70,28 @@
       if (ui) { ticking(ui, "正在保存 " + (form.dataset.rows || "") + " 行，请勿关闭页面…"); }
     });
   });
+
+  // A large import running as a background job: poll its small JSON status and update the
+  // bar; once it has finished, reload the page (preview, result or error). Without
+  // JavaScript the page reloads itself (Refresh header) and has a refresh link.
+  document.querySelectorAll("[data-status-url]").forEach(function (box) {
+    var bar = box.querySelector("[data-progress-bar]");
+    var text = box.querySelector("[data-progress-text]");
+    if (!bar || !window.fetch) { return; }
+    var poll = function () {
+      window.fetch(box.dataset.statusUrl, {credentials: "same-origin",
+                                           headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) { return; }
+          if (s.finished) { window.location.assign(s.url); return; }
+          bar.max = s.rows_total || 1;
+          bar.value = s.rows_done;
+          if (text) { text.textContent = s.message; }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 1000);
+  });
 }());

@@ -16,7 +16,8 @@ from .dispatch import schedule
 STATUS_LABELS = {"queued": "排队中", "running": "运行中", "finished": "已完成",
                  "failed": "失败"}
 TASK_LABELS = {"mail.send": "发送通知邮件", "screening.screen_all": "名单筛查",
-               "ranking.write_sheet": "批量排序（推荐表）"}
+               "ranking.write_sheet": "批量排序（推荐表）", "sheets.check": "检查导入文件",
+               "sheets.import": "导入清单"}
 
 
 #: A job still "running" this long after it started lost its worker (RQ stops a job after

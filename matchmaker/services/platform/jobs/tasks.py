@@ -46,3 +46,19 @@ def refresh_match_index(need_ids: list[int], offer_ids: list[int], org_ids: list
 
     return index.refresh(need_ids=need_ids, offer_ids=offer_ids, org_ids=org_ids,
                          everything=everything)
+
+
+@task("sheets.check")
+def check_upload(upload_id: int, ip: str) -> int:
+    """Check every row of a large uploaded sheet and keep its preview (progress polled)."""
+    from ...sheets import import_jobs
+
+    return import_jobs.run_check(upload_id, ip)
+
+
+@task("sheets.import")
+def import_upload(upload_id: int, ip: str) -> int:
+    """Save a confirmed large import, all rows or none (progress polled)."""
+    from ...sheets import import_jobs
+
+    return import_jobs.run_import(upload_id, ip)
