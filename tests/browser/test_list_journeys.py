@@ -50,7 +50,7 @@ def test_recipient_creates_fixes_publishes_and_edits_a_need(page):
                         title="拉萨市医疗设备采购", description="救护车与监护仪")
     db.session.commit()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="需求清单").click()
-    titles = page.get_by_test_id("need-list").locator("tbody td.title-cell")
+    titles = page.get_by_test_id("need-list").locator("tbody td.cell-title")
     expect(titles).to_have_count(2)
     page.get_by_placeholder("搜索项目名称或简介").fill("教师")
     page.get_by_role("button", name="筛选").click()
