@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from .. import unit_of_work
@@ -87,7 +87,7 @@ def report():
 def hxl():
     data = unit_of_work.run(lambda: downloads.hxl_csv(
         Scope.from_args(request.args), user=current_user, ip=client_ip()))
-    return _download(data, "text/csv; charset=utf-8", "3w-hxl.csv")
+    return _download(data, "text/csv; charset=utf-8", "3W数据（谁在何地做什么）.csv")
 
 
 @bp.get("/iati.xml")
@@ -95,8 +95,7 @@ def hxl():
 def iati_xml():
     data = unit_of_work.run(lambda: iati.activities_xml(
         Scope.from_args(request.args), user=current_user, ip=client_ip()))
-    return Response(data, mimetype="application/xml",
-                    headers={"Content-Disposition": "attachment; filename=iati-activities.xml"})
+    return _download(data, "application/xml", "国际援助透明度标准（IATI）项目数据.xml")
 
 
 @bp.get("/honours")

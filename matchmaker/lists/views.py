@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from .. import unit_of_work
 from ..extensions import db
-from ..models import Organisation, Region, Sector
-from ..models.regions import RECIPIENT_PROVINCES
+from ..models import Organisation, Sector
 from ..permissions import (
     can_change_status,
     can_edit_item,
@@ -24,6 +23,7 @@ from ..services.errors import DomainError, join_messages
 from ..services.lists import rules, visibility
 from ..services.lists.browse import SORTS, Filters, browse, with_related
 from ..services.params import page_args
+from ..services.reference import choices as region_choices
 from ..web import client_ip
 
 STATUS_MESSAGES = {"published": "已发布。", "closed": "已关闭。"}
@@ -57,19 +57,6 @@ def sector_choices(*, blank: str | None = "请选择领域") -> dict | list:
     return groups
 
 
-def recipient_province_choices() -> list[tuple[str, str]]:
-    regions = db.session.scalars(
-        select(Region).where(
-            Region.province_code.in_(RECIPIENT_PROVINCES),
-            Region.level.in_(("province", "bingtuan", "prefecture", "division")),
-            Region.code != "659000",
-        ).order_by(Region.province_code, Region.level.desc(), Region.code)
-    ).all()
-    return [("", "全部地区")] + [
-        (r.code, r.name if r.level in ("province", "bingtuan") else f"　{r.name}") for r in regions
-    ]
-
-
 def list_page(model, template: str, **context):
     filters = Filters.from_args(request.args)
     page = db.paginate(with_related(browse(model, current_user, filters), model),
@@ -78,7 +65,7 @@ def list_page(model, template: str, **context):
                     if filters.organisation_id else None)
     return render_template(
         template, page=page, filters=filters, sorts=SORTS, organisation=organisation,
-        sectors=sector_choices(blank="全部领域"), regions=recipient_province_choices(),
+        sectors=sector_choices(blank="全部领域"), regions=region_choices.region_filter_choices(),
         **context,
     )
 
@@ -198,39 +185,6 @@ def form_page(kind: ListKind, item_id: int | None = None):
         return redirect(url_for(f"{kind.endpoint}.detail", item_id=saved.id))
     status = 422 if form.is_submitted() else 200
     return render_template(f"{kind.endpoint}/form.html", form=form, item=item), status
-
-
-def target_region_choices(org: Organisation) -> dict[str, list[tuple[str, str]]]:
-    """Recipient regions for an offer's targets: the supporter's official 对口支援 partners
-    first, then every prefecture/division and county grouped by recipient province."""
-    from ..models import Pairing
-
-    regions = db.session.scalars(
-        select(Region).where(Region.province_code.in_(RECIPIENT_PROVINCES),
-                             Region.code != "659000").order_by(Region.code)
-    ).all()
-    by_code = {r.code: r for r in regions}
-
-    def label(r: Region) -> str:
-        parent = by_code.get(r.parent_code or "")
-        if r.level == "county" and parent is not None and parent.level != "province":
-            return f"{parent.name} › {r.name}"
-        return r.name
-
-    paired = db.session.scalars(
-        select(Pairing.recipient_region_code).where(
-            Pairing.supporter_region_code == org.region_code, Pairing.active.is_(True)
-        ).order_by(Pairing.recipient_region_code)
-    ).all() if org.region_code else []
-    groups: dict[str, list[tuple[str, str]]] = {}
-    if paired:
-        groups["对口支援地区（推荐）"] = [(c, label(by_code[c])) for c in dict.fromkeys(paired)
-                                        if c in by_code]
-    for province in RECIPIENT_PROVINCES:
-        name = by_code[province].name
-        groups[name] = [(r.code, label(r)) for r in regions
-                        if r.province_code == province and r.code not in paired]
-    return groups
 
 
 def make_blueprint(kind: ListKind, url_prefix: str) -> Blueprint:

@@ -7,6 +7,7 @@ from ..models import Need
 from ..permissions import can_post_need
 from ..services.lists import needs
 from ..services.lists.rules import SectorIndex
+from ..services.reference import choices as region_choices
 from ..services.reference.regions import RegionIndex
 from .forms import NeedForm
 
@@ -14,7 +15,7 @@ from .forms import NeedForm
 def _build_form(org, raw) -> NeedForm:
     form = NeedForm(data=raw)
     form.sector.choices = lv.sector_choices()
-    form.region.choices = [(r.code, r.name) for r in RegionIndex().choices_below(org.region_code)]
+    form.region.choices = region_choices.choices_below(org.region_code)
     return form
 
 

@@ -7,6 +7,7 @@ from ..models import Offer
 from ..permissions import can_post_offer
 from ..services.lists import offers
 from ..services.lists.rules import SectorIndex
+from ..services.reference import choices as region_choices
 from ..services.reference.regions import RegionIndex
 from .forms import OfferForm
 
@@ -14,7 +15,7 @@ from .forms import OfferForm
 def _build_form(org, raw) -> OfferForm:
     form = OfferForm(data=raw)
     form.sectors.choices = lv.sector_choices(blank=None)
-    form.target_regions.choices = lv.target_region_choices(org)
+    form.target_regions.choices = region_choices.offer_target_choices(org)
     return form
 
 

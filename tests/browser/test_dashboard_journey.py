@@ -3,6 +3,7 @@ numbers checked against the database; a recipient sees only the 表彰 list."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -41,7 +42,12 @@ def test_coordinator_dashboard(page):
     first = page.get_by_test_id("gap-row").first
     assert "日喀则市" in first.inner_text() and "90" in first.inner_text()
     page.goto("/dashboard/map")
-    assert page.get_by_test_id("tile-540200").locator("td").nth(2).inner_text() == "140"
+    assert page.get_by_test_id("tile-540200").locator("td").nth(1).inner_text() == "140"
+    page.locator('svg.tilemap a[data-code="540200"]').click()  # a tile opens its gap list
+    page.wait_for_url("**/dashboard/gaps?prefecture=540200")
+    rows = page.get_by_test_id("gap-row")
+    expect(rows.first).to_contain_text("日喀则市")
+    assert all("日喀则市" in text for text in rows.all_inner_texts())
     page.goto("/dashboard/honours?year=2025")
     page.get_by_test_id("honour-row").first.get_by_role("link", name="上海市民政局").click()
     assert page.get_by_test_id("cert-delivered").inner_text() == "38"

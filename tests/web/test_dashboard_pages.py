@@ -60,9 +60,45 @@ def test_gap_page(client, data):
 def test_map_page(client, data):
     html = _text(client.get("/dashboard/map"))
     assert 'data-testid="tilemap"' in html
-    assert 'data-testid="tile-540200"><td>日喀则市</td><td>540200</td>' \
-           '<td class="text-end">140</td>' in html
-    assert html.count('<g data-code=') == 36
+    assert 'data-testid="tile-540200"><td><a href="/dashboard/gaps?prefecture=540200">' \
+           '日喀则市</a></td><td class="text-end">140</td>' in html  # names, not codes
+    assert ">540200<" not in html and ">XJBT01<" not in html
+    tiles = re.findall(r'<a href="/dashboard/gaps\?prefecture=([0-9A-Z]+)" data-code="\1"', html)
+    assert len(tiles) == 36 and "XJBT01" in tiles  # every tile links to its gap list
+    scoped = _text(client.get("/dashboard/map?province=540000"))
+    assert '<a href="/dashboard/gaps?province=540000&amp;prefecture=540200"' in scoped
+
+
+def test_a_tile_opens_the_gap_list_of_its_prefecture(client, data):
+    html = _text(client.get("/dashboard/gaps?prefecture=540200"))
+    rows = re.findall(r'data-testid="gap-row">(.*?)</tr>', html)
+    assert rows and all("日喀则市" in r for r in rows)
+    assert "只看：<strong>日喀则市</strong>" in html and "日喀则市 · 全部时间" in html
+    assert 'name="prefecture" value="540200"' in html  # the scope form keeps it
+    bingtuan = _text(client.get("/dashboard/gaps?prefecture=XJBT01"))
+    assert all("第一师" in r for r in re.findall(r'data-testid="gap-row">(.*?)</tr>', bingtuan))
+    for bad in ("x", "540200%27", "99999999"):
+        assert client.get(f"/dashboard/gaps?prefecture={bad}").status_code == 200
+
+
+def test_exports_are_named_for_the_people_who_use_them(client, data):
+    html = _text(client.get("/dashboard/"))
+    exports = html[html.index('data-testid="exports"'):]
+    assert ">3W 数据（谁在何地做什么）</a><span" in exports
+    assert ">国际援助透明度标准（IATI）</a><span" in exports
+    assert exports.count('<span class="small text-muted">') == 3  # one line each
+    assert "HXL CSV" not in html and "IATI XML</a>" not in html
+    hxl = client.get("/dashboard/3w.csv")
+    assert "3W%E6%95%B0%E6%8D%AE" in hxl.headers["Content-Disposition"]
+    iati = client.get("/dashboard/iati.xml")
+    assert "IATI" in iati.headers["Content-Disposition"] and "xml" in iati.content_type
+
+
+def test_chart_labels_are_drawn_large_enough_for_a_phone(client, data):
+    html = _text(client.get("/dashboard/"))
+    charts = re.findall(r'<svg class="chart".*?</svg>', html)
+    sizes = {int(size) for chart in charts for size in re.findall(r'font-size="(\d+)"', chart)}
+    assert sizes and min(sizes) >= 13  # user units; the chart is about 360 px wide on a phone
 
 
 def test_downloads(client, data):

@@ -116,15 +116,6 @@ class RegionIndex:
             node = self.regions.get(node.parent_code) if node.parent_code else None
         return False
 
-    def choices_below(self, ancestor: str | None) -> list[Region]:
-        """``ancestor`` and every region below it, in code order (for drop-downs)."""
-        if ancestor is None:
-            return []
-        return sorted(
-            (r for r in self.regions.values() if self.within(r.code, ancestor)),
-            key=lambda r: (r.code != ancestor, r.code),
-        )
-
     def recipient_regions(self) -> list[Region]:
         return sorted(
             (r for r in self.regions.values()

@@ -7,6 +7,7 @@ Money is integer yuan. ``Scope`` narrows everything to a recipient province and 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,21 +21,25 @@ from ...extensions import db
 from ...models import Match, Need, Offer, Organisation, Region, Sector
 from ...models.regions import RECIPIENT_PROVINCES
 from ..matching.figures import beijing_today
+from ..reference.choices import region_name
 from .counted import counted_delivery
 
 PROVINCE_LABELS = {"540000": "西藏", "650000": "新疆", "XJBT00": "兵团"}
 DIMENSIONS = {"province": "受援省区", "prefecture": "地州市／师", "sector": "领域"}
+_PREFECTURE = re.compile(r"^(?:\d{6}|XJBT\d{2})$")
 NEED_COLUMNS = ["发布需求（个）", "需求金额", "已落实（个）", "已落实金额", "已完成对接（个）",
                 "实际到位金额"]
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which recipient province and which period the figures cover (empty = all)."""
+    """Which recipient province (or one prefecture / 兵团 师) and which period the figures
+    cover (empty = all)."""
 
     province: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    prefecture: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Scope:
@@ -46,17 +51,22 @@ class Scope:
             start, end = date(int(year), 1, 1), date(int(year), 12, 31)
         if start and end and end < start:
             start, end = end, start
-        return cls(province if province in RECIPIENT_PROVINCES else "", start, end)
+        prefecture = args.get("prefecture", "")
+        return cls(province if province in RECIPIENT_PROVINCES else "", start, end,
+                   prefecture if _PREFECTURE.match(prefecture) else "")
 
     def args(self) -> dict[str, str]:
         """The scope as query args (for links and downloads)."""
         out = {"province": self.province, "from": self.date_from.isoformat()
-               if self.date_from else "", "to": self.date_to.isoformat() if self.date_to else ""}
+               if self.date_from else "", "to": self.date_to.isoformat() if self.date_to else "",
+               "prefecture": self.prefecture}
         return {k: v for k, v in out.items() if v}
 
     @property
     def label(self) -> str:
         place = PROVINCE_LABELS.get(self.province, "西藏、新疆、兵团")
+        if self.prefecture:
+            place = self.prefecture_name
         if not (self.date_from or self.date_to):
             return f"{place} · 全部时间"
         return f"{place} · {self.date_from or '…'} 至 {self.date_to or '…'}"
@@ -71,9 +81,19 @@ class Scope:
                                                    datetime.min.time()))
         return conds
 
+    @property
+    def prefecture_name(self) -> str:
+        """The chosen prefecture's / 师's name ('' when none is chosen)."""
+        if not self.prefecture:
+            return ""
+        return names([self.prefecture]).get(self.prefecture, "未知地区")
+
     def place(self, region) -> list:
-        return [region.province_code == self.province] if self.province else [
+        conds = [region.province_code == self.province] if self.province else [
             region.province_code.in_(RECIPIENT_PROVINCES)]
+        if self.prefecture:
+            conds.append(prefecture_of(region) == self.prefecture)
+        return conds
 
 
 def _date(text: str) -> date | None:
@@ -138,8 +158,8 @@ def names(codes, model=Region) -> dict[str, str]:
     codes = [c for c in codes if c]
     if not codes:
         return {}
-    return dict(db.session.execute(
-        select(model.code, model.name).where(model.code.in_(codes))).all())
+    rows = db.session.execute(select(model.code, model.name).where(model.code.in_(codes))).all()
+    return {code: region_name(name) if model is Region else name for code, name in rows}
 
 
 def needs_by(dimension: str, scope: Scope) -> list[dict[str, Any]]:

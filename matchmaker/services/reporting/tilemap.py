@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Region
+from ..reference.choices import region_name
 
 #: (column, row) of each prefecture tile.
 POSITIONS = {
@@ -26,7 +27,7 @@ BINGTUAN_COL = 9  # first column of the 兵团 panel
 #: Light to dark: no gap, then four steps of the largest gap.
 COLOURS = ["#e9ecef", "#fde2c4", "#f8ad75", "#e4663a", "#a8281b"]
 SHORT = ("哈萨克自治州", "柯尔克孜自治州", "蒙古自治州", "回族自治州", "自治区直辖县级行政区划",
-         "(建工师)", "地区", "市")
+         "（建工师）", "地区", "市")
 
 
 def short_name(name: str) -> str:
@@ -62,6 +63,7 @@ def tiles(gaps: dict[str, int]) -> dict[str, Any]:
         else:
             continue
         fill, ink = colour(gaps.get(code, 0), top)
+        name = region_name(name)
         out.append({"code": code, "name": name, "short": short_name(name),
                     "x": col * (TILE_W + GAP), "y": 24 + row * (TILE_H + GAP),
                     "gap": gaps.get(code, 0), "fill": fill, "ink": ink})
