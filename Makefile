@@ -50,7 +50,7 @@ $(PURGECSS):
 
 css: $(PURGECSS)
 	$(PURGECSS) --css assets/bootstrap-5.3.9.min.css \
-	  --content 'templates/**/*.html' 'matchmaker/**/*.py' 'matchmaker/static/js/*.js' \
+	  --content 'templates/**/*.html' 'matchmaker/**/*.py' 'matchmaker/static/js/*.js' 'matchmaker/static/vendor/**/*.js' \
 	  --safelist alert-success alert-danger alert-warning alert-info alert-primary alert-secondary \
 	  --output .cache/css/
 	mv .cache/css/bootstrap-5.3.9.min.css matchmaker/static/css/bootstrap.min.css
