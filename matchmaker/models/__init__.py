@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
 from .jobs import JOB_STATUSES, Job
 from .match_index import MatchIndexEntry, TextModel
+from .match_requests import MatchRequest
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -23,6 +24,7 @@ __all__ = [
     "Job",
     "Match",
     "MatchIndexEntry",
+    "MatchRequest",
     "Need",
     "Notification",
     "Offer",
