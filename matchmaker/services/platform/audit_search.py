@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ...extensions import db
 from ...models import AuditEvent, Organisation, User
@@ -72,8 +72,10 @@ def query(f: AuditFilters):
     stmt = select(AuditEvent)
     if f.organisation_id:
         stmt = stmt.where(AuditEvent.organisation_id == f.organisation_id)
-    if f.user:
-        stmt = stmt.where(AuditEvent.actor.contains(f.user.lower(), autoescape=True))
+    if f.user:  # 操作人: part of the recorded e-mail or of the user's name
+        named = select(User.id).where(User.display_name.contains(f.user, autoescape=True))
+        stmt = stmt.where(or_(AuditEvent.actor.contains(f.user.lower(), autoescape=True),
+                              AuditEvent.user_id.in_(named)))
     if f.entity_type:
         stmt = stmt.where(AuditEvent.entity_type == f.entity_type)
     if f.entity_id:

@@ -70,3 +70,20 @@ def test_the_log_and_its_export_name_the_user(ctx):
                                                                        values_only=True))
     assert count == 1 and row[1] == f"王协调（{user.email}）" and row[4] == "需求"
     assert "资金：10 万元 → 20 万元" in row[-1]
+
+
+def test_the_log_is_searched_by_name_or_e_mail(ctx):
+    wang = factories.make_user("coordinator", display_name="王协调")
+    li = factories.make_user("admin", display_name="李管理")
+    for user in (wang, li):
+        audit.record("logout", user=user)
+    db.session.commit()
+
+    def actors(text):
+        found = db.session.scalars(audit_search.query(
+            audit_search.AuditFilters.from_args({"user": text}))).all()
+        return {e.user_id for e in found}
+
+    assert actors("王协") == {wang.id}
+    assert actors(li.email.upper()) == {li.id}
+    assert actors("无此人") == set()
