@@ -7,14 +7,19 @@ the database (a partial unique index)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ...extensions import db
 from ...models import Match, Need, Offer, User
 from ...models.base import utcnow
 from ...models.match_requests import MatchRequest
 from ...models.matches import LIVE_STATUSES
-from ...permissions import can_decide_matches, can_request_match, org_may_act
+from ...permissions import (
+    can_decide_matches,
+    can_request_match,
+    org_may_act,
+    sees_all_matches,
+)
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..platform import audit, notifications
 
@@ -159,3 +164,15 @@ def open_pairs(item: Need | Offer) -> dict[tuple[int, int], MatchRequest]:
     column = MatchRequest.need_id if isinstance(item, Need) else MatchRequest.offer_id
     return {(r.need_id, r.offer_id): r for r in db.session.scalars(
         select(MatchRequest).where(MatchRequest.status == "open", column == item.id))}
+
+
+def visible(user: User):
+    """A query of the requests ``user`` may read, newest first: staff every one; a
+    recipient or supporter those about its organisation's needs or offers."""
+    stmt = select(MatchRequest).order_by(MatchRequest.id.desc())
+    if sees_all_matches(user):
+        return stmt
+    org_id = getattr(user, "organisation_id", None) or 0
+    return stmt.where(or_(
+        MatchRequest.need_id.in_(select(Need.id).where(Need.organisation_id == org_id)),
+        MatchRequest.offer_id.in_(select(Offer.id).where(Offer.organisation_id == org_id))))
