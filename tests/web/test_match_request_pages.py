@@ -8,6 +8,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import Match, MatchRequest, Notification
 from tests import factories
+from tests.conftest import login
 
 
 def _pair(users):
@@ -55,7 +56,6 @@ def test_another_organisation_of_the_same_role_is_refused(client, users, post_fo
     need, offer = _pair(users)
     other = factories.make_user("supporter")
     db.session.commit()
-    from tests.conftest import login
     login(client, other.email)
     response = post_form("/matches/requests", {"need_id": need.id, "offer_id": offer.id},
                          page="/home")
