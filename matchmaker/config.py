@@ -99,6 +99,8 @@ class Config:
     NEW_CANDIDATE_NOTIFY_SCORE = float(os.environ.get("NEW_CANDIDATE_NOTIFY_SCORE", "0.7"))
     #: 建议方案: rows scoring below this (0–100, as on screens) are offered un-ticked.
     PLAN_MIN_SCORE = int(os.environ.get("PLAN_MIN_SCORE", "60"))
+    #: Who issues the 表彰 certificates (printed under the seal line).
+    CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "援藏援疆项目对接协调办公室")
 
 
 class DevelopmentConfig(Config):

@@ -48,6 +48,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.accounts import identity, sessions
+from matchmaker.services.matching import requests
 from matchmaker.services.sheets import uploads
 from tests import factories
 from tests.conftest import _clean
@@ -303,6 +304,24 @@ WEB_ROWS = [
       E(404, s1=403, coord=403, admin=403),
       {"completed_on": "2027-01-01", "delivered_wan": "1"}, write=True,
       note="suspended recipient's own match"),
+    # 申请对接: the owning side asks (either side of the pair), a coordinator decides
+    W("matches.request_create", "POST", "/matches/requests",
+      E(403, r1=to("/matches/need/"), s1=to("/matches/offer/")),
+      {"need_id": "{need}", "offer_id": "{offer2}", "note": "已初步沟通"}, write=True,
+      note="R1's need and S1's offer"),
+    W("matches.request_create", "POST", "/matches/requests",
+      E(403, s1=to("/matches/offer/")),  # s1 owns offer2, but rs may not be matched: refused
+      {"need_id": "{rs_need}", "offer_id": "{offer2}"}, write=True,
+      note="the suspended org's need"),
+    W("matches.request_create", "POST", "/matches/requests",
+      E(NOT_VISIBLE, r1=to("/matches/need/")),  # refused with a message: not published
+      {"need_id": "{need_draft}", "offer_id": "{offer2}"}, write=True,
+      note="R1's draft"),
+    W("matches.request_queue", "GET", "/matches/requests", E(403, coord=200)),
+    W("matches.request_decline", "POST", "/matches/requests/{request}/decline",
+      E(403, coord=to("/matches/requests")), {"reason": "资金已另有安排"}, write=True),
+    W("matches.request_decline", "POST", "/matches/requests/999999/decline",
+      E(403, coord=404), {"reason": "资金已另有安排"}, write=True, note="no such request"),
     # -- sheet import / export ---------------------------------------------------------
     W("sheets.upload", "GET", "/import/needs", E(403, r1=200, r2=200, coord=200, admin=200),
       write=True),
@@ -491,6 +510,17 @@ API_ROWS = [
         note="suspended supporter's match"),
     API("api.post_matches_create", "POST", "/matches", AE(403, coord=201),
         {"need_id": "{need}", "offer_id": "{offer2}", "status": "rejected"}, write=True),
+    API("api.get_match_requests_list", "GET", "/match-requests", API_READ_ALL),
+    API("api.post_match_requests_create", "POST", "/match-requests", AE(403, r1=201, s1=201),
+        {"need_id": "{need}", "offer_id": "{offer2}", "note": "已初步沟通"}, write=True,
+        note="R1's need and S1's offer"),
+    API("api.post_match_requests_create", "POST", "/match-requests", AE(403, s1=422),
+        {"need_id": "{rs_need}", "offer_id": "{offer2}"}, write=True,
+        note="the suspended org's need: s1 is told it cannot be matched"),
+    API("api.post_match_requests_decline", "POST", "/match-requests/{request}/decline",
+        AE(403, coord=200), {"reason": "资金已另有安排"}, write=True),
+    API("api.post_match_requests_decline", "POST", "/match-requests/999999/decline",
+        AE(403, coord=404), {"reason": "资金已另有安排"}, write=True, note="no such request"),
     API("api.post_matches_accept", "POST", "/matches/{match}/accept",
         AE(403, r1=200, s1=200, **MATCH_HIDDEN), write=True),
     API("api.post_matches_accept", "POST", "/matches/{rs_match}/accept",
@@ -567,6 +597,8 @@ class World:
                 "sp_draft": factories.make_offer(orgs["sp"], status="draft").id,
                 **{f"{k}_org": org.id for k, org in orgs.items()},
             }
+            ids["request"] = requests.ask(need.id, factories.make_offer(s1).id,
+                                          by=users["s1"], note="").id
             ids["match"] = make_match(need, offer, "confirmed", 1000).id
             ids["rs_match"] = make_match(rs_need, offer, "confirmed", 1000).id
             ids["ss_match"] = make_match(need, ss_offer, "confirmed", 1000).id
@@ -690,6 +722,7 @@ SNAPSHOT_SQL = (
     "SELECT id, title, status, budget_yuan, committed_yuan FROM needs ORDER BY id",
     "SELECT id, title, status, budget_yuan, committed_yuan FROM offers ORDER BY id",
     "SELECT id, status, amount_yuan FROM matches ORDER BY id",
+    "SELECT id, status FROM match_requests ORDER BY id",
     "SELECT id, status, name FROM organisations ORDER BY id",
     "SELECT id, role, active, password_hash FROM users ORDER BY id",
     "SELECT id, revoked_at FROM api_tokens ORDER BY id",

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models.base import utcnow
 from ..permissions import requires
 from ..services.params import page_args
-from ..services.platform import audit_format, audit_search
+from ..services.platform import audit_format, audit_history, audit_search
 from ..web import client_ip
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -23,6 +23,7 @@ def index():
     filters = audit_search.AuditFilters.from_args(request.args)
     page = db.paginate(audit_search.query(filters), **page_args(request.args, 50, 50),
                        error_out=False)
+    audit_history.name_actors(page.items)  # 操作人 by name
     return render_template("audit/index.html", page=page, filters=filters,
                            choices=audit_search.choices(), results=audit_search.RESULT_LABELS,
                            format_changes=audit_format.format_changes,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import quote
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from .. import unit_of_work
 from ..permissions import authorise, requires
+from ..services import localtime
 from ..services.params import MAX_PAGE, bounded_int
 from ..services.reporting import dashboard, downloads, gaps, honours, iati, tilemap
 from ..services.reporting.dashboard import Scope
@@ -113,4 +114,6 @@ def certificate(organisation_id: int):
     figures = honours.certificate(organisation_id, year)
     if figures is None:
         abort(404)
-    return render_template("dashboard/certificate.html", year=year, org=figures)
+    return render_template("dashboard/certificate.html", year=year, org=figures,
+                           issuer=current_app.config["CERTIFICATE_ISSUER"],
+                           issued_on=localtime.beijing_now().date())

@@ -174,6 +174,8 @@ def form_page(kind: ListKind, item_id: int | None = None):
             abort(403)
         item, org = None, current_user.organisation
         form = kind.build_form(org, None)
+        if not form.is_submitted():  # 联系人 prefilled from the organisation / the user
+            form.contact_name.data, form.contact_phone.data = rules.default_contact(current_user)
     else:
         item = load_editable(kind.model, item_id)
         org = item.organisation

@@ -73,3 +73,19 @@ class AmountForm(FlaskForm):
     amount_wan = StringField("新的对接金额（万元）", validators=[
         DataRequired("请填写对接金额。"), Length(max=20)])
     submit = SubmitField("调整金额")
+
+
+class RequestForm(FlaskForm):
+    """申请对接 on a candidate: the pair and an optional note for the coordinator."""
+
+    need_id = HiddenField(validators=[DataRequired("请求无效，请刷新后重试。")])
+    offer_id = HiddenField(validators=[DataRequired("请求无效，请刷新后重试。")])
+    note = StringField("给协调员的说明（选填）", validators=[
+        Optional(), Length(max=500, message="说明最多 500 字。")])
+    submit = SubmitField("申请对接")
+
+
+class RequestDeclineForm(FlaskForm):
+    reason = StringField("不采纳理由", validators=[DataRequired("请填写不采纳的理由。"),
+                                               Length(max=500, message="理由最多 500 字。")])
+    submit = SubmitField("不采纳")

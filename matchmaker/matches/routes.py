@@ -20,6 +20,7 @@ from ..services.matching import (
     lifecycle,
     plans,
     ranking,
+    requests,
     visibility,
     work_queue,
 )
@@ -68,7 +69,9 @@ def _candidates_page(model, item_id: int, finder, template: str):
                            supporter_provinces=[tuple(p) for p in provinces],
                            factor_labels=ranking.FACTOR_LABELS,
                            sectors=lv.sector_choices(blank="全部领域"),
-                           confirm_form=ConfirmForm(), reject_form=RejectForm())
+                           confirm_form=ConfirmForm(), reject_form=RejectForm(),
+                           open_pairs=requests.open_pairs(item),
+                           item_requests=requests.for_item(item))
 
 
 @bp.get("/need/<int:item_id>")

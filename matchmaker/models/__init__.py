@@ -5,6 +5,7 @@ from .blacklist import BlacklistEntry, ScreeningHit
 from .concepts import Concept, ConceptTerm
 from .jobs import JOB_STATUSES, Job
 from .match_index import MatchIndexEntry, TextModel
+from .match_requests import MatchRequest
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
 from .notifications import Notification
@@ -28,6 +29,7 @@ __all__ = [
     "Job",
     "Match",
     "MatchIndexEntry",
+    "MatchRequest",
     "Need",
     "Notification",
     "Offer",

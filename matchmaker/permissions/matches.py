@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .identity import RECIPIENT, SUPPORTER, has_role, is_coordinator, is_staff, may_act
+from .identity import (
+    OWNER_ROLE,
+    RECIPIENT,
+    SUPPORTER,
+    has_role,
+    is_coordinator,
+    is_staff,
+    may_act,
+    same_org,
+)
 from .registry import rule
 
 
@@ -75,3 +84,12 @@ def can_confirm_delivery(user: Any, match: Any) -> bool:
 def can_correct_completion(user: Any, match: Any = None) -> bool:
     """Correct a completion's date and delivered money (settles a dispute): coordinators."""
     return can_decide_matches(user)
+
+
+@rule
+def can_request_match(user: Any, item: Any) -> bool:
+    """申请对接 on a candidate of ``item`` (a need or an offer): users of the organisation
+    that owns ``item``, with the role that posts it, in good standing. A coordinator decides
+    (confirms through 确认对接 or declines with a reason: ``decide_matches``)."""
+    return (has_role(user, OWNER_ROLE[type(item).__name__]) and same_org(user, item)
+            and may_act(user))

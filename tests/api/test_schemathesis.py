@@ -80,8 +80,12 @@ def world(client, users):
         assert client.post(f"/api/v1/matches/{accepted}/accept",
                            headers=as_(role)).status_code == 200
     rejected = decide(needs[0], offers[1], "rejected", 0)
+    asked = client.post("/api/v1/match-requests", headers=as_("supporter"),
+                        json={"need_id": needs[1].id, "offer_id": offers[0].id})
+    assert asked.status_code == 201, asked.get_json()
     ids = {"needs": [n.id for n in needs], "offers": [o.id for o in offers],
            "matches": [confirmed, accepted, rejected],
+           "match-requests": [asked.get_json()["id"]],
            "published_needs": [needs[0].id, needs[1].id],
            "published_offers": [offers[0].id, offers[1].id]}
     yield tokens, ids

@@ -38,8 +38,8 @@ def test_user_logs_in_sees_role_navigation_and_logs_out(page, role):
     assert [t.strip() for t in links] == NAV[role]
     nav.get_by_role("button", name="参考数据").click()
     menu = [t.strip() for t in nav.locator(".dropdown-menu.show .dropdown-item").all_inner_texts()]
-    assert menu == (["对口支援关系", "领域分类", "地区"] if role in ("coordinator", "admin")
-                    else ["对口支援关系", "领域分类"])
+    staff_menu = ["对口支援关系", "领域分类", "地区", "项目类型词库"]
+    assert menu == (staff_menu if role in ("coordinator", "admin") else staff_menu[:2])
     assert user.display_name in page.get_by_test_id("current-user").inner_text()
     screenshot(page, f"home-{role}")
 

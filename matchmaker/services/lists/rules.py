@@ -213,3 +213,11 @@ def record_update(item: Any, changes: dict, *, by: User | None, ip: str | None) 
                      organisation_id=item.organisation_id, changes=changes)
         db.session.flush()
     return changes
+
+
+def default_contact(user: User) -> tuple[str, str]:
+    """联系人 and 联系电话 offered on a new need/offer: the organisation's contact, else the
+    user's own name (users have no phone of their own)."""
+    org = getattr(user, "organisation", None)
+    name = (org.contact_name if org is not None else "") or user.display_name or ""
+    return name, (org.contact_phone if org is not None else "") or ""

@@ -27,7 +27,7 @@ from ...permissions import (
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..money import wan_text
 from ..platform import audit, notifications
-from . import figures, ranking
+from . import figures, ranking, requests
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
         "need_id": [None, need.id], "offer_id": [None, offer.id],
         "amount_yuan": [None, match.amount_yuan], "status": [None, d.status]})
     notifications.match_event(match, d.status)
+    requests.settle(match, by=by, ip=ip)  # an open 申请对接 for the pair is done/declined
     return match
 
 

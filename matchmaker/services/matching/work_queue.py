@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, exists, func, or_, select
 
 from ...extensions import db
-from ...models import Match, Need, Offer
+from ...models import Match, MatchRequest, Need, Offer
 from ...models.base import utcnow
 from ...models.matches import LIVE_STATUSES
 
@@ -109,4 +109,25 @@ def disputed_deliveries(limit: int = 50) -> list[Match]:
     return db.session.scalars(
         select(Match).where(Match.status == "completed", Match.delivery_status == "disputed")
         .order_by(Match.delivery_answered_at, Match.id).limit(limit)
+    ).all()
+
+
+def open_requests(limit: int = 50) -> list[MatchRequest]:
+    """申请对接 waiting for a coordinator, oldest first."""
+    return db.session.scalars(
+        select(MatchRequest).where(MatchRequest.status == "open")
+        .order_by(MatchRequest.created_at, MatchRequest.id).limit(limit)
+    ).all()
+
+
+def open_requests_count() -> int:
+    return db.session.scalar(select(func.count(MatchRequest.id)).where(
+        MatchRequest.status == "open")) or 0
+
+
+def handled_requests(limit: int = 20) -> list[MatchRequest]:
+    """申请对接 handled lately (done or declined), newest first."""
+    return db.session.scalars(
+        select(MatchRequest).where(MatchRequest.status != "open")
+        .order_by(MatchRequest.decided_at.desc(), MatchRequest.id.desc()).limit(limit)
     ).all()

@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "match.delivery_confirmed": "供给方确认到位资金", "match.delivery_disputed":
     "供给方对到位资金提出异议", "match.corrected": "协调员更正完成情况",
     "match.amount_changed": "协调员调整对接金额",
+    "match_request.create": "申请对接", "match_request.done": "对接申请已确认",
+    "match_request.declined": "对接申请未被采纳",
     "job.retry": "重试后台任务",
     "organisation.create": "登记单位", "organisation.register": "单位自助注册",
     "organisation.status": "变更单位状态", "screening.hit": "名单筛查发现线索",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ...extensions import db
 from ...models import AuditEvent, Organisation, User
@@ -13,8 +13,8 @@ from ..localtime import BEIJING, format_datetime
 from ..params import bounded_id
 from ..sheets import writer
 from . import audit
-from .audit_format import format_changes
-from .audit_history import ACTION_LABELS
+from .audit_format import ENTITY_LABELS, format_changes
+from .audit_history import ACTION_LABELS, name_actors
 
 RESULT_LABELS = {"success": "成功", "failure": "失败", "denied": "拒绝"}
 EXPORT_LIMIT = 50_000
@@ -72,8 +72,10 @@ def query(f: AuditFilters):
     stmt = select(AuditEvent)
     if f.organisation_id:
         stmt = stmt.where(AuditEvent.organisation_id == f.organisation_id)
-    if f.user:
-        stmt = stmt.where(AuditEvent.actor.contains(f.user.lower(), autoescape=True))
+    if f.user:  # 操作人: part of the recorded e-mail or of the user's name
+        named = select(User.id).where(User.display_name.contains(f.user, autoescape=True))
+        stmt = stmt.where(or_(AuditEvent.actor.contains(f.user.lower(), autoescape=True),
+                              AuditEvent.user_id.in_(named)))
     if f.entity_type:
         stmt = stmt.where(AuditEvent.entity_type == f.entity_type)
     if f.entity_id:
@@ -103,13 +105,21 @@ def choices() -> dict[str, list]:
     }
 
 
+def _actor(e: AuditEvent) -> str:
+    """姓名（邮箱） for a known user; the recorded actor otherwise (系统, a failed login's
+    e-mail)."""
+    return e.actor_name if e.actor_name in (e.actor, "系统") else f"{e.actor_name}（{e.actor}）"
+
+
 def export_xlsx(f: AuditFilters, *, by: User, ip: str | None = None) -> tuple[bytes, int]:
     """The filtered events as .xlsx bytes; the export itself is audited (个保法)."""
     events = db.session.scalars(query(f).limit(EXPORT_LIMIT)).all()
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
-    rows = [[format_datetime(e.created_at, seconds=True), e.actor, e.ip or "",
+    name_actors(events)
+    rows = [[format_datetime(e.created_at, seconds=True), _actor(e), e.ip or "",
              ACTION_LABELS.get(e.action, e.action),
-             e.entity_type or "", e.entity_id or "", names.get(e.organisation_id, ""),
+             ENTITY_LABELS.get(e.entity_type, e.entity_type or ""), e.entity_id or "",
+             names.get(e.organisation_id, ""),
              RESULT_LABELS.get(e.result, e.result), format_changes(e.changes)] for e in events]
     audit.record("audit.export", user=by, ip=ip,
                  changes={"filters": f.as_dict(), "rows": len(rows)})

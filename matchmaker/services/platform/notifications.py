@@ -63,6 +63,22 @@ def match_event(match: Match, status: str) -> None:
     to_users(users, text, f"/matches/{match.id}")
 
 
+def match_request_event(req, event: str) -> None:
+    """申请对接: a new request tells the coordinators (it is in their work queue); a declined
+    one tells the asker why; a done one tells the asker the pair was confirmed."""
+    pair = f"“{req.need.title}” ⇄ “{req.offer.title}”"
+    if event == "open":
+        to_users(_coordinators(), f"{req.organisation.name}申请对接：{pair}。",
+                 "/matches/requests")
+    elif event == "declined":
+        to_users([req.requested_by], f"您的对接申请未被采纳：{pair}。理由：{req.decline_reason}",
+                 f"/matches/{'need' if req.side == 'need' else 'offer'}/"
+                 f"{req.need_id if req.side == 'need' else req.offer_id}")
+    elif event == "done" and req.match_id:
+        to_users([req.requested_by], f"您申请的对接已由协调员确认：{pair}。",
+                 f"/matches/{req.match_id}")
+
+
 def new_candidates(item: Need | Offer, count: int, best: Need | Offer) -> None:
     """新的推荐: ``count`` new candidates for ``item`` (``best`` the highest scored), to its
     organisation's users and the coordinators, linking to its candidates page."""

@@ -64,6 +64,8 @@ def home_summary(user: User) -> dict:
     }
     if is_coordinator(user):
         summary["stale_needs"] = work_queue.stale_needs()
+        summary["open_requests"] = work_queue.open_requests(limit=5)
+        summary["open_requests_count"] = work_queue.open_requests_count()
         summary["waiting_matches"] = work_queue.waiting_matches()
         summary["disputed_deliveries"] = work_queue.disputed_deliveries()
         summary["offers_with_money"] = work_queue.offers_with_money(limit=10)

@@ -43,6 +43,9 @@
       }
     });
     picker.wrapper.classList.add("picker");
+    // The native select now only carries the value (Tom Select points the label at its own
+    // control): hide it from assistive technology, which would find it nameless.
+    select.setAttribute("aria-hidden", "true");
     // A select named by aria-label (filters) hands its name to the control people use.
     var name = select.getAttribute("aria-label");
     if (name) {
