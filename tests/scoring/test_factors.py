@@ -8,6 +8,7 @@ import pytest
 from matchmaker.scoring import MatchScorer
 from matchmaker.scoring.factors import REGION_VALUES, budget_factor
 from matchmaker.scoring.gates import REGION_GATE
+from matchmaker.scoring.text import TextEmbedder
 
 from .conftest import needs, offers
 
@@ -201,3 +202,23 @@ def test_text_description_adds_to_title(ref):
     described = text(ref, {"title": "幼儿园设备配置", "description": "配置双语绘本和教玩具"},
                      {"title": "学前教育支持", "description": "捐赠双语绘本和教玩具"})
     assert described > bare
+
+
+def test_text_ignores_place_names(ref):
+    """Where a project is, is the region factor's business: two texts alike only by the county
+    they name are not alike, in full (江孜县) or short (江孜) form."""
+    need = {"title": "江孜县牦牛养殖", "description": "日喀则市江孜县申报"}
+    offer = {"title": "江孜乡村教师培训", "description": "定向支持日喀则市江孜县"}
+    assert text(ref, need, offer, concepts=False) == 0.0
+    embedder = TextEmbedder(drop_places=False)
+    kept = embedder.fit_transform(embedder.documents([need["title"], offer["title"]],
+                                                     [need["description"],
+                                                      offer["description"]]))
+    assert float(kept[0] @ kept[1]) > 0.2
+
+
+def test_text_uses_lsa_once_the_corpus_outgrows_its_dimensions():
+    docs = [f"项目{i}号 {chr(0x4e00 + i)}{chr(0x4e00 + 2 * i)}" for i in range(300)]
+    assert TextEmbedder(n_components=16).fit(docs).svd_ is not None
+    assert TextEmbedder(n_components=16, exact_limit=10**9).fit(docs).svd_ is None
+    assert TextEmbedder(n_components=16).fit(docs[:10]).svd_ is None  # fewer docs than dims
