@@ -26,7 +26,7 @@ from tests.scoring.evalset_v3 import compare  # noqa: E402
 from tests.scoring.refdata import shipped_reference  # noqa: E402
 
 METRICS = ("ndcg@5", "hit@1", "mrr")
-ENGINE = "engine (live: char n-grams + concepts, gated)"
+ENGINE = "engine (live: char n-gram LSA, no place names, concepts, gated)"
 VARIANTS = {
     "char n-grams + concepts (live)": {},
     "char n-grams, no concepts": {"concepts": False},

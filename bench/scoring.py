@@ -37,12 +37,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def batch(n_needs: int, n_offers: int, top_k: int = 20) -> None:
+def batch(n_needs: int, n_offers: int, top_k: int = 20, tokens: str | None = None) -> None:
     ref = synthetic.reference()
     needs, offers = synthetic.generate(ref, n_needs, n_offers)
     before = peak_mb()
     started = time.perf_counter()
-    scorer = MatchScorer(ref).fit(offers, needs)
+    scorer = MatchScorer(ref, **({"tokens": tokens} if tokens else {})).fit(offers, needs)
     fitted = time.perf_counter()
     ranking = scorer.rank(needs, top_k=top_k)
     done = time.perf_counter()
@@ -51,11 +51,11 @@ def batch(n_needs: int, n_offers: int, top_k: int = 20) -> None:
           f"peak RSS {peak_mb():.0f} MB (before scoring {before:.0f} MB)")
 
 
-def single(n_offers: int = 10_000, repeats: int = 50) -> None:
+def single(n_offers: int = 10_000, repeats: int = 50, tokens: str | None = None) -> None:
     ref = synthetic.reference()
     _, offers = synthetic.generate(ref, 0, n_offers)
     new_needs, _ = synthetic.generate(ref, repeats, 0, seed=7)
-    scorer = MatchScorer(ref).fit(offers)
+    scorer = MatchScorer(ref, **({"tokens": tokens} if tokens else {})).fit(offers)
     times = []
     for i in range(repeats):
         one = NeedTable(new_needs.ids[i:i + 1], new_needs.titles[i:i + 1],
@@ -144,7 +144,9 @@ class LoopScorer:
 #: The additive engine without concepts or gates, which the per-pair loop reproduces.
 PLAIN = {"concepts": False, "gated": False}
 VARIANTS = {"plain (char n-grams, no gates)": PLAIN, "gates only": {"concepts": False},
-            "concepts only": {"gated": False}, "default (concepts + gates)": {}}
+            "concepts only": {"gated": False}, "default (concepts + gates)": {},
+            "char n-grams + concepts + gates": {"tokens": "char"},
+            "char + jieba + concepts + gates": {"tokens": "both"}}
 
 
 def variants(n_needs: int, n_offers: int, repeats: int = 30) -> None:
@@ -209,11 +211,13 @@ def main() -> None:
                         choices=["batch", "single", "loop", "variants", "all"])
     parser.add_argument("--needs", type=int, default=10_000)
     parser.add_argument("--offers", type=int, default=10_000)
+    parser.add_argument("--tokens", choices=["char", "jieba", "both"],
+                        help="text features (default: the engine's)")
     args = parser.parse_args()
     if args.case == "batch":
-        batch(args.needs, args.offers)
+        batch(args.needs, args.offers, tokens=args.tokens)
     elif args.case == "single":
-        single(args.offers)
+        single(args.offers, tokens=args.tokens)
     elif args.case == "loop":
         loop()
     elif args.case == "variants":

@@ -13,10 +13,13 @@ from .data import RECIPIENT_PROVINCES, OfferTable, Reference
 
 #: Sector levels: 3 same sector, 2 one covers the other (parent/child), 1 same parent, 0 none.
 SECTOR_VALUES = np.array([0.0, 0.7, 0.8, 1.0], dtype=np.float32)
-#: Region levels: 5 targets the need's county or prefecture, 4 对口支援 province (offer open or
-#: aimed at the whole province), 3 targets a county of the need's prefecture, 2 same recipient
-#: province, 1 offer open to any region, 0 nothing in common.
-REGION_VALUES = np.array([0.0, 0.2, 0.4, 0.75, 0.8, 1.0], dtype=np.float32)
+#: Region levels: 5 targets the need's county or prefecture (or a county inside the need's
+#: prefecture), 4 对口支援 province (offer open or aimed at the whole province), 3 targets
+#: another county of the need's prefecture, 2 same recipient province, 1 offer open to any
+#: region, 0 nothing in common. Values by class as a coordinator grades (evalset v3 README):
+#: explicit = paired (1.0) > open, in the province or not (0.95) > a neighbouring county
+#: (0.5); the region gates (gates.py) widen the gap. From bench/tune_v3.py (tuning data).
+REGION_VALUES = np.array([0.0, 0.95, 0.95, 0.5, 1.0, 1.0], dtype=np.float32)
 #: Budget: an offer this many times the need loses OVERSIZE_PENALTY (linearly up to it).
 OVERSIZE_RATIO = 20.0
 OVERSIZE_PENALTY = 0.1
@@ -102,7 +105,9 @@ def region_levels(
     t_prov = np.array([idx(r.province_code) for r in regions])[None, :]
     t_county = np.array([r.level == "county" for r in regions])[None, :]
 
-    cover = (col == me) | (col == pref)
+    # The offer targets the need's region or its prefecture, or — the need sitting at a
+    # prefecture or 兵团 division — a county inside it.
+    cover = (col == me) | (col == pref) | ((pref == me) & (t_parent == me))
     sibling = (pref >= 0) & t_county & (t_parent == pref) & (col != me)
     province = recipient[:, None] & (t_prov == prov)
     filter_ = cover | (col == prov)

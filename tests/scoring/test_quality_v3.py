@@ -1,8 +1,10 @@
 """The engine against the baselines on the held-out part of the blind v3 set (a regression gate).
 
-Margins come from ``bench/quality.py`` (v3 held-out, issue 14): engine NDCG@5 0.865, hit@1
-0.930, MRR 0.963; best baseline (hand-weighted) 0.808 / 0.895 / 0.945; the live text factor
-ranked alone 0.575 against 0.460 for char n-grams without the lexicon.
+Margins come from ``bench/quality.py`` (v3 held-out, issue 14, after the region gates by class
+and the LSA text model without place names): engine NDCG@5 0.877, hit@1 0.936, MRR 0.962;
+best baseline (hand-weighted) 0.806 / 0.895 / 0.945; the live text factor ranked alone 0.550
+against 0.457 for char n-grams without the lexicon. The same engine without its gates
+(``gated=False``) fails the margins.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from . import evalset_v3
 from .evalset_v3 import compare, generate
 from .refdata import shipped_reference
 
-NDCG_MARGIN = 0.03  # measured 0.057 over the best baseline
-LEXICON_MARGIN = 0.06  # measured 0.115: what the concept lexicon adds to the text factor
+NDCG_MARGIN = 0.05  # measured 0.071 over the best baseline
+HIT_MARGIN = 0.02  # measured 0.041
+NDCG_FLOOR, HIT_FLOOR = 0.86, 0.92  # measured 0.877 and 0.936
+LEXICON_MARGIN = 0.06  # measured 0.093: what the concept lexicon adds to the text factor
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +54,11 @@ def test_v3_set_size_and_coverage(data):
 
 def test_engine_beats_every_baseline_on_v3_held_out(results):
     engine = results["engine"]
+    assert engine["ndcg@5"] >= NDCG_FLOOR and engine["hit@1"] >= HIT_FLOOR, engine
     for name in compare.BASELINES:
         baseline = results[name]
         assert engine["ndcg@5"] >= baseline["ndcg@5"] + NDCG_MARGIN, (name, engine, baseline)
-        assert engine["hit@1"] >= baseline["hit@1"], (name, engine, baseline)
+        assert engine["hit@1"] >= baseline["hit@1"] + HIT_MARGIN, (name, engine, baseline)
         assert engine["mrr"] >= baseline["mrr"], (name, engine, baseline)
 
 

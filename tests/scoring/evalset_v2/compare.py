@@ -7,6 +7,7 @@ import numpy as np
 
 from matchmaker.scoring import MatchScorer, Reference
 from matchmaker.scoring.factors import SECTOR_VALUES
+from matchmaker.scoring.text import TextEmbedder
 
 from . import EvalSet, metrics
 
@@ -20,10 +21,21 @@ def engine_scores(reference: Reference, data: EvalSet, **params) -> tuple[np.nda
     return score, candidate
 
 
+def _baseline_text(data: EvalSet) -> TextEmbedder:
+    """The baselines' text model, pinned to the one they were first measured with (issue 14):
+    char 1–2-gram TF-IDF, exact rows below 20M docs × features, place names kept; engine
+    defaults may change, the baselines do not."""
+    embedder = TextEmbedder("char", exact_limit=20_000_000, drop_places=False)
+    docs = (embedder.documents(data.offers.titles, data.offers.descriptions)
+            + embedder.documents(data.needs.titles, data.needs.descriptions))
+    return embedder.fit(docs)
+
+
 def baseline_scores(reference: Reference, data: EvalSet) -> dict[str, np.ndarray]:
     """Sector-only, text-only and the hand-weighted scorer
     sector gate × region gate × (0.5 + 0.3·text + 0.2·budget), plus the shared candidates."""
-    scorer = MatchScorer(reference, concepts=False, gated=False).fit(data.offers, data.needs)
+    scorer = MatchScorer(reference, concepts=False, gated=False,
+                         embedder=_baseline_text(data)).fit(data.offers, data.needs)
     f, candidate = scorer.factor_matrices(data.needs)
     sector_fit = f["sector"] >= SECTOR_VALUES[2] - 1e-6  # same sector, or parent / child
     region_open = f["region"] > 0
