@@ -15,9 +15,11 @@ import numpy as np
 from .ngrams import CharNgramCounter
 from .text import HASH_FEATURES, ChineseAnalyzer, TextEmbedder
 
-FORMAT = 1
+#: 2: the text settings ``exact_limit`` and ``drop_places`` travel with the model (a model of
+#: format 1 predates place-name removal and is refitted, see migration c9d1e3f5a7b2).
+FORMAT = 2
 _PARAMS = ("tokens", "ngram_range", "n_components", "max_svd_docs", "title_weight",
-           "random_state")
+           "random_state", "exact_limit", "drop_places")
 
 
 def dump(embedder: TextEmbedder) -> bytes:

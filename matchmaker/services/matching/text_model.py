@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import defer
 
 from ...extensions import db
 from ...models import Need, Offer, TextModel
@@ -33,8 +34,10 @@ def corpus_size() -> int:
 
 
 def current() -> TextModel | None:
-    """The newest fitted model row, if any."""
-    return db.session.scalar(select(TextModel).order_by(TextModel.id.desc()).limit(1))
+    """The newest fitted model row, if any (its megabytes of state load only when a
+    process decodes it for the first time, in :func:`embedder_of`)."""
+    return db.session.scalar(select(TextModel).options(defer(TextModel.state))
+                             .order_by(TextModel.id.desc()).limit(1))
 
 
 def drifted(row: TextModel | None) -> bool:
