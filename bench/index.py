@@ -4,9 +4,15 @@
 
 Builds N needs × N offers (``bench/synthetic.py``) in a fresh SQLite file, or in the
 PostgreSQL database given with --pg (its public schema is dropped and rebuilt — use a
-scratch database). Prints: the full index build (text model fit included), one need's
-refresh against all offers, one offer's refresh against all needs, and the candidates of
-one need read from the index vs ranked on demand (medians), as a ratio.
+scratch database). Prints, each beside a plain reference measured in the same run:
+
+- the full index build (text model fit, scoring, reasons, rows written) vs the engine alone
+  fitting and ranking every need's top K in memory;
+- one need's refresh against all offers (median over several needs, this process's cache
+  warm; and once cold, after dropping the cache) vs a bare numpy dot product of one need's
+  text vector against all offer vectors;
+- one offer's refresh against all needs, likewise against all need vectors;
+- the candidates of one need read from the index vs ranked on demand.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
@@ -29,7 +36,13 @@ from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import MatchIndexEntry, Need, Offer, Organisation  # noqa: E402
 from matchmaker.models.base import utcnow  # noqa: E402
 from matchmaker.models.offers import offer_regions, offer_sectors  # noqa: E402
-from matchmaker.services.matching import index, index_queue, index_read, ranking  # noqa: E402
+from matchmaker.services.matching import (  # noqa: E402
+    index,
+    index_queue,
+    index_read,
+    live,
+    ranking,
+)
 from matchmaker.services.reference import seed  # noqa: E402
 
 
@@ -72,6 +85,25 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def cpu_timed(fn) -> float:
+    """CPU seconds of this process (less moved than wall time by other processes' load)."""
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def median_ms(fn, times: int) -> float:
+    return statistics.median(timed(fn) for _ in range(times)) * 1000
+
+
+def dot_ms(vectors, others, times: int, clock=timed) -> float:
+    """A bare numpy dot product of one vector against all the others (the reference)."""
+    rows = [np.array(vectors[k % len(vectors)]) for k in range(times)]
+    others = np.array(others)  # a fresh contiguous copy, as a plain program would hold it
+    others @ rows[0]  # warm up
+    return statistics.median(clock(lambda v=v: others @ v) for v in rows) * 1000
+
+
 def run(url: str, n: int, reads: int) -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
     with app.app_context():
@@ -84,33 +116,52 @@ def run(url: str, n: int, reads: int) -> None:
         db.session.commit()
         fill(n)
         db.session.info.pop(index_queue.READY, None)  # the fill is indexed by the timed build
-        print(f"{db.engine.dialect.name}: {n} needs × {n} offers, top K {index.top_k()}")
+        k = index.top_k()
+        print(f"{db.engine.dialect.name}: {n} needs × {n} offers, top K {k}")
         build = timed(lambda: unit_of_work.run(lambda: index.rebuild(refit=True)))
         rows = db.session.scalar(select(func.count()).select_from(MatchIndexEntry))
-        print(f"  full build (fit + score + {rows} rows)   {build:8.2f} s")
-        need = db.session.scalar(select(Need).order_by(Need.id).offset(n // 2).limit(1))
-        offer = db.session.scalar(select(Offer).order_by(Offer.id).offset(n // 2).limit(1))
-        one_need = timed(lambda: unit_of_work.run(lambda: index.refresh_needs([need.id])))
-        one_offer = timed(lambda: unit_of_work.run(lambda: index.refresh_offers([offer.id])))
-        print(f"  one need refresh (all offers)          {one_need:8.3f} s")
-        print(f"  one offer refresh (all needs)          {one_offer:8.3f} s")
-        fast = [timed(lambda: index_read.for_need(need, limit=10)) for _ in range(reads)]
-        slow = [timed(lambda: ranking.candidates_for_need(need, limit=10))
-                for _ in range(max(3, reads // 10))]
-        a, b = statistics.median(fast), statistics.median(slow)
+        needs, offers = ranking.load_needs(), ranking.load_offers()
+        reference = ranking.load_reference()
+        engine = timed(lambda: live.scorer_for(offers, needs, reference).rank(needs, top_k=k))
+        print(f"  full build (fit + score + reasons + {rows} rows)  {build:8.2f} s   "
+              f"engine alone (fit + rank top {k}) {engine:6.2f} s   ratio {build / engine:5.1f} ×")
+        state = live.current(k).live
+        need_ids = [int(i) for i in needs.ids[:: max(1, n // reads)][:reads]]
+        offer_ids = [int(i) for i in offers.ids[:: max(1, n // reads)][:reads]]
+        for side, ids, refresh, mine, theirs in (
+                ("need", need_ids, index.refresh_needs, state.prep.vectors,
+                 state.scorer.offer_vectors_),
+                ("offer", offer_ids, index.refresh_offers, state.scorer.offer_vectors_,
+                 state.prep.vectors)):
+            other = "offers" if side == "need" else "needs"
+            live.forget()
+            cold = timed(lambda r=refresh, i=ids[0]: unit_of_work.run(lambda: r([i])))
+            warm = statistics.median(
+                timed(lambda r=refresh, i=i: unit_of_work.run(lambda: r([i]))) for i in ids)
+            cpu = statistics.median(
+                cpu_timed(lambda r=refresh, i=i: unit_of_work.run(lambda: r([i]))) for i in ids)
+            bare = dot_ms(mine, theirs, len(ids))
+            bare_cpu = dot_ms(mine, theirs, 200, cpu_timed)
+            print(f"  one {side}'s refresh vs all {other} (median of {len(ids)})  "
+                  f"{warm * 1000:8.2f} ms   bare numpy dot {bare:6.3f} ms   "
+                  f"ratio {warm * 1000 / bare:7.0f} ×   (cold cache: {cold * 1000:.0f} ms)\n"
+                  f"      CPU time of the same: refresh {cpu * 1000:.2f} ms, "
+                  f"bare dot {bare_cpu:.3f} ms")
+        need = db.session.get(Need, need_ids[len(need_ids) // 2])
+        fast = median_ms(lambda: index_read.for_need(need, limit=10), reads)
+        slow = median_ms(lambda: ranking.candidates_for_need(need, limit=10), max(3, reads // 10))
         same = ([r["offer_id"] for r in index_read.for_need(need, limit=10)[0]]
                 == [c["offer_id"] for c in ranking.candidates_for_need(need, limit=10)])
-        print(f"  candidates of one need, index (median of {len(fast)})  {a * 1000:8.2f} ms")
-        print(f"  candidates of one need, on demand (median of {len(slow)}) {b * 1000:8.2f} ms")
-        print(f"  ratio on demand / index                {b / a:8.1f} ×"
-              f"   (same top 10 as on demand: {same})")
+        print(f"  candidates of one need, index read (median of {reads})  {fast:8.2f} ms   "
+              f"on demand {slow:8.2f} ms   ratio on demand / index {slow / fast:6.1f} ×   "
+              f"(same top 10: {same})")
         db.session.remove()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="needs and offers each (10000)")
-    parser.add_argument("--reads", type=int, default=50)
+    parser.add_argument("--reads", type=int, default=20)
     parser.add_argument("--pg", default="", help="scratch PostgreSQL database URL")
     args = parser.parse_args()
     if args.pg:

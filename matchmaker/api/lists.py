@@ -148,7 +148,7 @@ def _candidates(kind: Kind, item_id: int):
     for row in rows:
         row.pop("item")
     return jsonify({f"{kind.model.__name__.lower()}_id": item.id, "candidates": rows,
-                    "computed_at": computed_at.isoformat() if computed_at else None})
+                    "computed_at": serialise.timestamp(computed_at) if computed_at else None})
 
 
 def _register(kind: Kind) -> None:

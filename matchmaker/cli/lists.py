@@ -7,8 +7,6 @@ from flask import current_app
 
 from .. import unit_of_work
 from ..services.errors import DomainError
-from ..services.matching import ranking, weights
-from ..services.sheets import workbooks
 from .common import fail, org_or_fail, run
 
 
@@ -25,11 +23,14 @@ def rank_command(top_k, out, widen, learn_, background) -> None:
     """Rank all published needs against all published offers."""
     from pathlib import Path
 
-    from ..scoring import FACTOR_LABELS, FACTORS
+    from ..scoring.data import FACTOR_LABELS, FACTORS
+    from ..services.matching import batch
 
     if out and Path(out).suffix.lower() not in (".xlsx", ".csv"):
         raise click.ClickException("--out 只支持 .xlsx 或 .csv 文件。")
     if learn_:
+        from ..services.matching import weights
+
         try:
             result = unit_of_work.run(lambda: weights.learn(by=None))
         except DomainError as exc:
@@ -56,11 +57,11 @@ def rank_command(top_k, out, widen, learn_, background) -> None:
         job = run(lambda: jobs.enqueue("ranking.write_sheet", top_k, widen, target))
         click.echo(f"已排队：后台任务 #{job.id}（批量排序）。")
         return
-    result = ranking.rank_all(top_k=top_k, widen=widen)
-    click.echo(f"需求 {result.n_needs} 条 × 供给 {result.n_offers} 条，"
-               f"推荐 {len(result.rows)} 条，耗时 {result.seconds:.2f} 秒")
+    table = batch.rank(top_k=top_k, widen=widen)
+    click.echo(f"需求 {len(table.needs)} 条 × 供给 {len(table.offers)} 条，"
+               f"推荐 {len(table)} 条，耗时 {table.seconds:.2f} 秒")
     if out:
-        ranking.write_sheet(result.rows, Path(out))
+        batch.write_sheet(table, Path(out))
         click.echo(f"已写出 {out}")
 
 
@@ -74,7 +75,7 @@ def import_command(kind, file, org_name, draft) -> None:
     """Import a 需求清单 (needs) or 供给清单 (offers) sheet: all rows or none."""
     from pathlib import Path
 
-    from ..services.sheets import imports
+    from ..services.sheets import imports, workbooks
 
     org = org_or_fail(org_name) if org_name else None
     path = Path(file)

@@ -12,6 +12,7 @@ from ..lists import views as lv
 from ..models import Match, Need, Offer, Region
 from ..models.matches import MATCH_STATUSES
 from ..permissions import authorise, can, requires
+from ..scoring import FACTOR_LABELS
 from ..services.errors import DomainError
 from ..services.lists import visibility as list_visibility
 from ..services.matching import (
@@ -19,7 +20,6 @@ from ..services.matching import (
     figures,
     lifecycle,
     plans,
-    ranking,
     requests,
     visibility,
     work_queue,
@@ -67,7 +67,7 @@ def _candidates_page(model, item_id: int, finder, template: str):
     return render_template(template, item=item, rows=page.rows if page else [],
                            computed_at=page.computed_at if page else None, filters=filters,
                            supporter_provinces=[tuple(p) for p in provinces],
-                           factor_labels=ranking.FACTOR_LABELS,
+                           factor_labels=FACTOR_LABELS,
                            sectors=lv.sector_choices(blank="全部领域"),
                            confirm_form=ConfirmForm(), reject_form=RejectForm(),
                            open_pairs=requests.open_pairs(item),
@@ -157,7 +157,7 @@ def detail(item_id: int):
         history=audit_history.for_entity(match), note_form=NoteForm(),
         complete_form=CompleteForm(), correct_form=CorrectForm(), dispute_form=DisputeForm(),
         amount_form=AmountForm(), today=figures.beijing_today(),
-        first_day=figures.confirmation_date(match), factor_labels=ranking.FACTOR_LABELS)
+        first_day=figures.confirmation_date(match), factor_labels=FACTOR_LABELS)
 
 
 def _act(item_id: int, action, message: str, allowed: str, form_class=NoteForm):

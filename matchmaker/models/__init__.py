@@ -4,7 +4,7 @@ from .audit import AuditEvent
 from .blacklist import BlacklistEntry, ScreeningHit
 from .concepts import Concept, ConceptTerm
 from .jobs import JOB_STATUSES, Job
-from .match_index import MatchIndexEntry, TextModel
+from .match_index import MatchAnnouncement, MatchIndexEntry, MatchIndexLog, TextModel
 from .match_requests import MatchRequest
 from .matches import LIVE_STATUSES, Match
 from .needs import Need
@@ -28,7 +28,9 @@ __all__ = [
     "ConceptTerm",
     "Job",
     "Match",
+    "MatchAnnouncement",
     "MatchIndexEntry",
+    "MatchIndexLog",
     "MatchRequest",
     "Need",
     "Notification",

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -50,3 +60,42 @@ class MatchIndexEntry(db.Model):
     factors: Mapped[dict] = mapped_column(JSON)
     reasons: Mapped[list] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MatchIndexLog(db.Model):
+    """One write of the match index: which items were reloaded and whose lists changed.
+
+    The newest row (``id``, ``token``) is the index's version: a process that caches the
+    scorer's fitted state checks it, and replays the rows it has not seen (reloading those
+    items, re-reading those lists' floors) or reloads everything (``everything``: a
+    rebuild)."""
+
+    __tablename__ = "match_index_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    everything: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Items whose data was reloaded (plain id lists).
+    need_ids: Mapped[list] = mapped_column(JSON, default=list)
+    offer_ids: Mapped[list] = mapped_column(JSON, default=list)
+    #: Items whose candidate lists gained or lost rows.
+    need_lists: Mapped[list] = mapped_column(JSON, default=list)
+    offer_lists: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MatchAnnouncement(db.Model):
+    """A (need, offer) pair announced as 新的推荐 to an organisation: never again."""
+
+    __tablename__ = "match_announcements"
+    __table_args__ = (
+        Index("ix_match_announcements_pair_org", "need_id", "offer_id", "organisation_id",
+              unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

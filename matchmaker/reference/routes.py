@@ -19,9 +19,10 @@ from ..extensions import db
 from ..models import Pairing, Region, Sector
 from ..models.regions import RECIPIENT_PROVINCES
 from ..permissions import can_manage_reference_data, requires
+from ..scoring import FACTOR_LABELS
 from ..services.errors import DomainError
 from ..services.localtime import format_datetime
-from ..services.matching import decisions, ranking, weights
+from ..services.matching import decisions, weights
 from ..services.params import page_args
 from ..services.reference import corrections
 from ..web import client_ip
@@ -130,7 +131,7 @@ def sectors():
 def _scoring_page(learned=None):
     return render_template(
         "reference/scoring.html", defaults=weights.default_weights(),
-        current=weights.current_weights(), labels=ranking.FACTOR_LABELS,
+        current=weights.current_weights(), labels=FACTOR_LABELS,
         history=weights.history(), attempt=weights.last_attempt(), adopted=weights.latest(),
         beijing=format_datetime, decisions=decisions.counts(), learned=learned,
         can_learn=can_manage_reference_data(current_user))

@@ -270,10 +270,11 @@ class MatchScorer:
             yield rows[r], cols[c], values
 
     def score_pairs(self, needs: NeedTable, need_index: np.ndarray, offer_index: np.ndarray,
-                    text: np.ndarray | None = None) -> Ranking:
+                    text: np.ndarray | None = None, prepared: _Prepared | None = None) -> Ranking:
         """Factors and scores of chosen pairs (indices into ``needs`` and ``offers_``),
-        filters aside; ``text`` passes their text similarities when already known."""
-        prep = self._prepare(needs)
+        filters aside; ``text`` passes their text similarities when already known, and
+        ``prepared`` the needs already prepared."""
+        prep = prepared if prepared is not None else self._prepare(needs)
         return self._ranking(prep, np.asarray(need_index, np.intp),
                              np.asarray(offer_index, np.intp), text)
 

@@ -44,19 +44,18 @@ def _multi_hot(
 
 def _hits(relation: np.ndarray, members: sparse.csr_matrix) -> np.ndarray:
     """``relation`` (C × K) times ``members.T`` (K × m) > 0, as a dense bool (C × m)."""
-    product = sparse.csr_matrix(relation.astype(np.float32)) @ members.T
+    if not sparse.issparse(relation):
+        relation = sparse.csr_matrix(relation.astype(np.float32))
+    product = relation @ members.T
     return product.toarray() > 0
 
 
-def sector_levels(reference: Reference, offers: OfferTable) -> tuple[dict[str, int], np.ndarray]:
-    """Sector level of every (sector, offer); the last row is for unknown sector codes.
-
-    Returns
-    -------
-    index : dict
-        Sector code → row.
-    levels : ndarray of int8, shape (n_sectors + 1, n_offers)
-    """
+def _sector_relations(reference: Reference) -> tuple[dict[str, int], list[tuple[int, np.ndarray]]]:
+    """Sector code → row, and (level, sector × sector relation) pairs; built once per
+    ``reference`` (kept on it), as they depend on the taxonomy only."""
+    cached = reference.__dict__.get("_sector_relations")
+    if cached is not None:
+        return cached
     codes = [s.code for s in reference.sectors]
     index = {c: i for i, c in enumerate(codes)}
     parent = {s.code: s.parent_code for s in reference.sectors}
@@ -68,30 +67,38 @@ def sector_levels(reference: Reference, offers: OfferTable) -> tuple[dict[str, i
             exact[i, j] = a == b
             covers[i, j] = parent[a] == b or parent[b] == a
             sibling[i, j] = a != b and parent[a] is not None and parent[a] == parent[b]
-    members = _multi_hot(offers.sector_codes, index, k)
-    levels = np.zeros((k + 1, len(offers)), dtype=np.int8)
-    for level, relation in ((1, sibling), (2, covers), (3, exact)):
-        levels[_hits(relation, members)] = level
-    return index, levels
+    relations = [(level, sparse.csr_matrix(r.astype(np.float32)))
+                 for level, r in ((1, sibling), (2, covers), (3, exact))]
+    reference.__dict__["_sector_relations"] = (index, relations)
+    return index, relations
 
 
-def region_levels(
-    reference: Reference, offers: OfferTable, widen: bool = False
-) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-    """Region level of every (need region, offer), and whether the offer is a candidate there.
+def sector_levels(reference: Reference, offers: OfferTable) -> tuple[dict[str, int], np.ndarray]:
+    """Sector level of every (sector, offer); the last row is for unknown sector codes.
 
     Returns
     -------
     index : dict
-        Region code → row (the last row is for unknown codes).
-    levels : ndarray of int8, shape (n_regions + 1, n_offers)
-    candidate : ndarray of bool, same shape
-        False where the offer's target regions include neither the need's region, its
-        prefecture nor its province (all True when ``widen``).
+        Sector code → row.
+    levels : ndarray of int8, shape (n_sectors + 1, n_offers)
     """
+    index, relations = _sector_relations(reference)
+    members = _multi_hot(offers.sector_codes, index, len(index))
+    levels = np.zeros((len(index) + 1, len(offers)), dtype=np.int8)
+    for level, relation in relations:
+        levels[_hits(relation, members)] = level
+    return index, levels
+
+
+def _region_relations(reference: Reference) -> tuple[dict[str, int], dict[str, object]]:
+    """Region code → row, and the need-region × region relations the levels are read from;
+    built once per ``reference`` (kept on it), as they depend on regions and pairings only."""
+    cached = reference.__dict__.get("_region_relations")
+    if cached is not None:
+        return cached
     regions = list(reference.regions)
     index = {r.code: i for i, r in enumerate(regions)}
-    k, m = len(regions), len(offers)
+    k = len(regions)
 
     def idx(code: str | None) -> int:
         return index.get(code, -2) if code else -2  # -2 never equals a row or column
@@ -110,7 +117,6 @@ def region_levels(
     cover = (col == me) | (col == pref) | ((pref == me) & (t_parent == me))
     sibling = (pref >= 0) & t_county & (t_parent == pref) & (col != me)
     province = recipient[:, None] & (t_prov == prov)
-    filter_ = cover | (col == prov)
     paired = np.zeros((k + 1, k), dtype=bool)
     paired_prov = np.zeros((k + 1, k), dtype=bool)
     for p in reference.pairings:
@@ -120,22 +126,46 @@ def region_levels(
         rows = (me[:, 0] == t) | (pref[:, 0] == t) | (me[:, 0] == t_parent[0, t])
         paired[rows, j] = True
         paired_prov[recipient & (prov[:, 0] == t_prov[0, t]), j] = True
+    relations = {name: sparse.csr_matrix(r.astype(np.float32)) for name, r in (
+        ("cover", cover), ("sibling", sibling), ("province", province),
+        ("broad", col == prov), ("filter", cover | (col == prov)), ("paired", paired),
+        ("paired_prov", paired_prov))}
+    reference.__dict__["_region_relations"] = (index, relations)
+    return index, relations
 
+
+def region_levels(
+    reference: Reference, offers: OfferTable, widen: bool = False
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Region level of every (need region, offer), and whether the offer is a candidate there.
+
+    Returns
+    -------
+    index : dict
+        Region code → row (the last row is for unknown codes).
+    levels : ndarray of int8, shape (n_regions + 1, n_offers)
+    candidate : ndarray of bool, same shape
+        False where the offer's target regions include neither the need's region, its
+        prefecture nor its province (all True when ``widen``).
+    """
+    index, rel = _region_relations(reference)
+    k, m = len(index), len(offers)
     targets = _multi_hot(offers.target_region_codes, index, k)
     org_province = [(reference.province_of(c),) if c else () for c in offers.org_region_codes]
     org = _multi_hot(org_province, index, k)
 
     open_ = np.asarray(targets.sum(axis=1)).ravel() == 0  # (m,)
-    broad = _hits(col == prov, targets)  # the offer targets the need's whole province
+    broad = _hits(rel["broad"], targets)  # the offer targets the need's whole province
     levels = np.zeros((k + 1, m), dtype=np.int8)
     levels[:, open_] = 1
-    same_prov = _hits(province, targets) | (_hits(paired_prov, org) & open_)
+    same_prov = _hits(rel["province"], targets) | (_hits(rel["paired_prov"], org) & open_)
     levels[same_prov] = 2
-    levels[_hits(sibling, targets)] = 3
-    via_pairing = _hits(paired, org) & (open_ | broad)
+    levels[_hits(rel["sibling"], targets)] = 3
+    via_pairing = _hits(rel["paired"], org) & (open_ | broad)
     levels[via_pairing] = np.maximum(levels[via_pairing], 4)
-    levels[_hits(cover, targets)] = 5
-    candidate = np.ones((k + 1, m), dtype=bool) if widen else _hits(filter_, targets) | open_
+    levels[_hits(rel["cover"], targets)] = 5
+    candidate = (np.ones((k + 1, m), dtype=bool) if widen
+                 else _hits(rel["filter"], targets) | open_)
     return index, levels, candidate
 
 

@@ -45,7 +45,8 @@ def _block_scores(scorer: MatchScorer, prep, rows: np.ndarray,
 def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offer_k: int = 0,
                  exclude: tuple[np.ndarray, np.ndarray] | None = None,
                  need_floor: np.ndarray | None = None, offer_floor: np.ndarray | None = None,
-                 block_elements: int = 2**20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 block_elements: int = 2**20,
+                 prepared=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(need indices, offer indices, text similarities) of the pairs to keep, each once.
 
     Parameters
@@ -61,16 +62,19 @@ def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offe
     need_floor, offer_floor : ndarray of float, optional
         Also keep any pair scoring above its need's (offer's) floor: a new entrant into
         that need's (offer's) existing list. ``-inf`` admits every candidate.
+    prepared : optional
+        ``needs`` already prepared by the scorer (``MatchScorer._prepare``).
     """
     n_offers = len(scorer.offers_)
     if len(needs) == 0 or n_offers == 0:
         return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32)
-    prep = scorer._prepare(needs)
+    prep = prepared if prepared is not None else scorer._prepare(needs)
     banned = exclusions(needs.ids, scorer.offers_.ids, exclude)
     step = max(1, block_elements // n_offers)
     picked_rows, picked_cols, picked_text = [], [], []
     best = np.full((offer_k, n_offers), -np.inf, np.float32) if offer_k else None
     best_row = np.zeros((offer_k, n_offers), np.intp) if offer_k else None
+    best_text = np.zeros((offer_k, n_offers), np.float32) if offer_k else None
     for start in range(0, len(needs), step):
         rows = np.arange(start, min(start + step, len(needs)))
         score, text = _block_scores(scorer, prep, rows, banned)
@@ -87,18 +91,20 @@ def select_pairs(scorer: MatchScorer, needs: NeedTable, *, need_k: int = 0, offe
         picked_rows.append(rows[r])
         picked_cols.append(c)
         picked_text.append(text[r, c])
-        if offer_k:
+        if offer_k:  # each offer's best needs so far, with their text similarities
             merged = np.concatenate([best, score])
-            merged_row = np.concatenate([best_row, np.broadcast_to(rows[:, None], score.shape)])
             top = np.argpartition(-merged, min(offer_k, len(merged)) - 1, axis=0)[:offer_k]
             best = np.take_along_axis(merged, top, axis=0)
-            best_row = np.take_along_axis(merged_row, top, axis=0)
+            best_row = np.take_along_axis(
+                np.concatenate([best_row, np.broadcast_to(rows[:, None], score.shape)]),
+                top, axis=0)
+            best_text = np.take_along_axis(
+                np.concatenate([best_text, text.astype(np.float32)]), top, axis=0)
     rows, cols = np.concatenate(picked_rows), np.concatenate(picked_cols)
     text = np.concatenate(picked_text)
-    if offer_k:  # each offer's best needs: their text comes from one product per pair
+    if offer_k:
         r, c = np.nonzero(np.isfinite(best))
-        extra = np.einsum("ij,ij->i", prep.vectors[best_row[r, c]], scorer.offer_vectors_[c])
         rows, cols = np.concatenate([rows, best_row[r, c]]), np.concatenate([cols, c])
-        text = np.concatenate([text, np.clip(extra, 0.0, 1.0)])
+        text = np.concatenate([text, best_text[r, c]])
     _, first = np.unique(rows.astype(np.int64) * n_offers + cols, return_index=True)
     return rows[first].astype(np.intp), cols[first].astype(np.intp), text[first]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
 
 
 def allocate(score: np.ndarray, allowed: np.ndarray, need_capacity: np.ndarray,
@@ -31,6 +30,8 @@ def allocate(score: np.ndarray, allowed: np.ndarray, need_capacity: np.ndarray,
     amounts : int64 ndarray of shape (n_needs, n_offers)
         Whole-yuan amounts; zero outside ``allowed``.
     """
+    from scipy.optimize import linprog  # a second to import: loaded when first used
+
     score = np.asarray(score, dtype=float)
     allowed = np.asarray(allowed, dtype=bool) & (score > 0)
     amounts = np.zeros(score.shape, dtype=np.int64)

@@ -85,31 +85,180 @@ def _first_concept(matrix) -> np.ndarray:
     return first
 
 
-def _concept_names(needs: NeedTable, offers: OfferTable, ranking,
-                   lexicon: ConceptLexicon | None) -> tuple[list, list]:
-    """Per pair, the project type (concept) both sides name, or None; and, when they name
-    none in common but each names one, the two different project types, else None."""
+def _concept_ids(needs: NeedTable, offers: OfferTable, ranking,
+                 lexicon: ConceptLexicon | None = None):
+    """Per pair: the project type (concept column) both sides name, -1 for none; the first
+    project type the need names and the first the offer names (-1 for none); and the
+    concept names. The lexicon is the one the scorer used unless one is given."""
     if lexicon is None:
-        lexicon = ranking.lexicon if isinstance(ranking.lexicon, ConceptLexicon) \
-            else ConceptLexicon.shipped()
+        lexicon = ranking.lexicon if isinstance(getattr(ranking, "lexicon", None),
+                                                ConceptLexicon) else ConceptLexicon.shipped()
     rows, need_pos = np.unique(ranking.need_index, return_inverse=True)
     cols, offer_pos = np.unique(ranking.offer_index, return_inverse=True)
     need_c = lexicon.transform([needs.titles[i] + " " + needs.descriptions[i] for i in rows])
     offer_c = lexicon.transform([offers.titles[j] + " " + offers.descriptions[j] for j in cols])
-    first = shared_concepts(need_c, offer_c, need_pos, offer_pos)
-    need_one = _first_concept(need_c)[need_pos]
-    offer_one = _first_concept(offer_c)[offer_pos]
-    names = lexicon.names
-    shared = [names[c] if c >= 0 else None for c in first.tolist()]
-    differ = [(names[a], names[b]) if c < 0 and a >= 0 and b >= 0 else None
-              for c, a, b in zip(first.tolist(), need_one.tolist(), offer_one.tolist(),
-                                 strict=True)]
-    return shared, differ
+    need_pos, offer_pos = need_pos.ravel(), offer_pos.ravel()
+    shared = shared_concepts(need_c, offer_c, need_pos, offer_pos)
+    return (shared, _first_concept(need_c)[need_pos], _first_concept(offer_c)[offer_pos],
+            lexicon.names)
 
 
 def _region_gap(reference: Reference, targets: tuple[str, ...]) -> str:
     names = "、".join(reference.region_name(c) for c in targets[:2])
     return f"地区不符：供给定向{names}{'等' if len(targets) > 2 else ''}"
+
+
+class _Texts:
+    """Distinct reason texts, each built once: text → id."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.texts: list[str] = []
+
+    def id(self, text: str) -> int:
+        if text not in self.ids:
+            self.ids[text] = len(self.texts)
+            self.texts.append(text)
+        return self.ids[text]
+
+    def per_key(self, keys: np.ndarray, mask: np.ndarray, build) -> np.ndarray:
+        """Text id per pair (-1 outside ``mask``), ``build(key)`` called once per distinct
+        key (a row of ``keys``)."""
+        out = np.full(len(mask), -1, dtype=np.int64)
+        if mask.any():
+            uniq, inverse = _unique_rows(keys[mask])
+            out[mask] = np.array([self.id(build(key)) for key in uniq.tolist()],
+                                 dtype=np.int64)[inverse.ravel()]
+        return out
+
+
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, axis=0, return_inverse=True)``, through one int64 per row when the
+    columns are small non-negative integers (a 1-d sort instead of a row sort)."""
+    if keys.dtype.kind in "iu" and len(keys) and keys.min() >= 0:
+        radix = keys.max(axis=0).astype(np.float64) + 1
+        if np.prod(radix) < 2.0**62:
+            flat = np.zeros(len(keys), np.int64)
+            for column, size in zip(keys.T, radix.astype(np.int64).tolist(), strict=True):
+                flat = flat * size + column
+            _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+            return keys[first], inverse.ravel()
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    return uniq, inverse.ravel()
+
+
+def _codes(values: list) -> tuple[np.ndarray, list]:
+    """Small integer codes of hashable ``values``, and the distinct values."""
+    index: dict = {}
+    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+    return codes, list(index)
+
+
+def _budget_ids(texts: _Texts, uncommitted: np.ndarray, remaining: np.ndarray,
+                mask: np.ndarray) -> np.ndarray:
+    """``budget_reason`` per pair, built once per distinct share of the need covered."""
+    full = (uncommitted > 0) & (remaining >= uncommitted)
+    share = np.divide(remaining, uncommitted, out=np.zeros(len(remaining)),
+                      where=uncommitted > 0)
+    key = np.where(full, -1.0, share)[:, None]
+    return texts.per_key(key, mask, lambda k: "资金可全额覆盖需求" if k[0] == -1.0
+                         else f"资金{'仅' if k[0] < 0.5 else '可'}覆盖需求的 {k[0]:.0%}")
+
+
+def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
+                  weights: np.ndarray, limit: int = 3,
+                  lexicon: ConceptLexicon | None = None) -> tuple[np.ndarray, list[list[str]]]:
+    """Reasons of each ranked pair as an index into distinct reason lists (see ``explain``):
+    every wording is built once per distinct combination of factor levels, codes and
+    shares, and every list once per distinct combination of wordings.
+
+    Returns
+    -------
+    codes : ndarray of int, shape (n_pairs,)
+    lists : list of list of str
+        ``lists[codes[k]]`` are the reasons of pair ``k``.
+    """
+    n = len(ranking)
+    if n == 0:
+        return np.zeros(0, np.int64), []
+    lookup = _pairing_lookup(reference)
+    texts = _Texts()
+    i, j = np.asarray(ranking.need_index), np.asarray(ranking.offer_index)
+    s_level = np.asarray(ranking.sector_level, np.int64)
+    r_level = np.asarray(ranking.region_level, np.int64)
+    uncommitted = needs.uncommitted_yuan[i]
+    remaining = offers.remaining_yuan[j]
+    short = remaining < uncommitted
+    # Codes of the items the pairs involve only (a refresh pairs one item with a few).
+    rows, i_pos = np.unique(i, return_inverse=True)
+    cols, j_pos = np.unique(j, return_inverse=True)
+    rows_, cols_ = rows.tolist(), cols.tolist()
+    need_sector, sectors = _codes([needs.sector_codes[r] for r in rows_])
+    offer_sector, offer_sectors = _codes([offers.sector_codes[c][0] if offers.sector_codes[c]
+                                          else "" for c in cols_])
+    need_region, regions = _codes([needs.region_codes[r] for r in rows_])
+    offer_where, wheres = _codes([(offers.target_region_codes[c], offers.org_region_codes[c])
+                                  for c in cols_])
+    i, j = i_pos.ravel(), j_pos.ravel()  # positions among the involved items from here on
+    targets, target_sets = _codes([offers.target_region_codes[c] for c in cols_])
+    concept, need_one, offer_one, names = _concept_ids(needs, offers, ranking, lexicon)
+    sector_gap = texts.per_key(
+        np.column_stack([need_sector[i], offer_sector[j]]), s_level == 0,
+        lambda k: f"领域不同：{_top_sector(reference, sectors[k[0]])} vs "
+                  f"{_top_sector(reference, offer_sectors[k[1]])}")
+    type_gap = texts.per_key(  # same sector, each side names another project type
+        np.column_stack([need_one, offer_one]),
+        (s_level != 0) & (concept < 0) & (need_one >= 0) & (offer_one >= 0),
+        lambda k: f"项目类型不同：{names[k[0]]} vs {names[k[1]]}")
+    aimed = np.array([bool(t) for t in target_sets], dtype=bool)[targets[j]]
+    region_gap = texts.per_key(  # shown when the search is widened to other regions
+        targets[j][:, None], (r_level == 0) & aimed,
+        lambda k: _region_gap(reference, target_sets[k[0]]))
+    budget_gap = _budget_ids(texts, uncommitted, remaining, short)
+    factors = np.asarray(ranking.factors)
+    above = factors + 1e-6 >= np.array([REASON_THRESHOLD[f] for f in FACTORS])[None, :]
+    fit = {
+        "sector": texts.per_key(np.column_stack([s_level, need_sector[i]]),
+                                above[:, FACTORS.index("sector")],
+                                lambda k: sector_reason(reference, k[0], sectors[k[1]])),
+        "region": texts.per_key(
+            np.column_stack([r_level, need_region[i], offer_where[j]]),
+            above[:, FACTORS.index("region")],
+            lambda k: region_reason(reference, k[0], regions[k[1]], *wheres[k[2]], lookup)),
+        "budget": np.where(above[:, FACTORS.index("budget")] & ~short,
+                           texts.id("资金可全额覆盖需求"), -1),
+    }
+    t = FACTORS.index("text")
+    text_fit = above[:, t]
+    fit["text"] = np.maximum(
+        texts.per_key(concept[:, None], text_fit & (concept >= 0),
+                      lambda k: f"同为{names[k[0]]}"),
+        texts.per_key(factors[:, t:t + 1], text_fit & (concept < 0),
+                      lambda k: f"项目内容相近（内容相似度 {np.float32(k[0]) * 100:.0f}）"))
+    # What fits, largest weighted contribution first (stable), then the gaps.
+    order = np.argsort(-(factors * weights[None, :]), axis=1, kind="stable")
+    fits = np.column_stack([fit[f] for f in FACTORS])[np.arange(n)[:, None], order]
+    fits = np.take_along_axis(fits, np.argsort(fits < 0, axis=1, kind="stable"), axis=1)
+    gaps = np.column_stack([np.maximum(sector_gap, type_gap), region_gap, budget_gap])
+    gaps = np.take_along_axis(gaps, np.argsort(gaps < 0, axis=1, kind="stable"), axis=1)
+    n_gaps = (gaps >= 0).sum(axis=1)
+    room = np.maximum(limit - n_gaps, 1)
+    width = len(FACTORS) + gaps.shape[1]
+    slots = np.full((n, width), -1, dtype=np.int64)
+    n_fits = np.minimum((fits >= 0).sum(axis=1), room)
+    cols = np.arange(len(FACTORS))[None, :]
+    slots[:, :len(FACTORS)] = np.where(cols < n_fits[:, None], fits, -1)
+    for g in range(gaps.shape[1]):  # the gaps follow the fits kept
+        has = gaps[:, g] >= 0
+        slots[np.flatnonzero(has), (n_fits + g)[has]] = gaps[has, g]
+    slots = slots[:, :limit]
+    empty = slots[:, 0] < 0
+    if empty.any():
+        slots[empty, 0] = _budget_ids(texts, uncommitted, remaining, empty)[empty]
+    combos, codes = _unique_rows(slots + 1)
+    words = [None, *texts.texts]
+    lists = [[words[c] for c in row if c] for row in combos.tolist()]
+    return codes, lists
 
 
 def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
@@ -122,8 +271,7 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
     "资金仅覆盖需求的 40%"). At most ``limit`` reasons, at least one; gaps are kept before
     weaker fits.
 
-    Each distinct wording (sector level × sectors, region level × regions × supporter) is
-    built once and reused across pairs.
+    Vectorised: see :func:`explain_codes`.
 
     Parameters
     ----------
@@ -135,58 +283,5 @@ def explain(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
     lexicon : ConceptLexicon, optional
         Names the shared concept; by default the one the scorer used (``ranking.lexicon``).
     """
-    lookup = _pairing_lookup(reference)
-    contribution = ranking.factors * weights[None, :]
-    thresholds = np.array([REASON_THRESHOLD[f] for f in FACTORS])
-    orders = np.argsort(-contribution, axis=1, kind="stable")
-    above = ranking.factors + 1e-6 >= thresholds[None, :]
-    concepts, differ = (_concept_names(needs, offers, ranking, lexicon) if len(ranking)
-                        else ([], []))
-    uncommitted = needs.uncommitted_yuan[ranking.need_index]
-    remaining = offers.remaining_yuan[ranking.offer_index]
-    memo: dict[tuple, str] = {}
-
-    def once(key: tuple, build) -> str:
-        if key not in memo:
-            memo[key] = build(key)
-        return memo[key]
-
-    out: list[list[str]] = []
-    for k in range(len(ranking)):
-        i, j = int(ranking.need_index[k]), int(ranking.offer_index[k])
-        s_level, r_level = int(ranking.sector_level[k]), int(ranking.region_level[k])
-        gaps = []
-        if s_level == 0:
-            offer_sector = offers.sector_codes[j][0] if offers.sector_codes[j] else ""
-            key = ("gap", needs.sector_codes[i], offer_sector)
-            gaps.append(once(key, lambda c: f"领域不同：{_top_sector(reference, c[1])} vs "
-                                           f"{_top_sector(reference, c[2])}"))
-        elif differ[k]:
-            gaps.append("项目类型不同：{} vs {}".format(*differ[k]))
-        if r_level == 0 and offers.target_region_codes[j]:  # shown when the search is widened
-            key = ("region-gap", offers.target_region_codes[j])
-            gaps.append(once(key, lambda c: _region_gap(reference, c[1])))
-        if remaining[k] < uncommitted[k]:
-            gaps.append(budget_reason(0.0, float(uncommitted[k]), float(remaining[k])))
-        fits = []
-        for f in orders[k]:
-            name = FACTORS[f]
-            if not above[k, f] or name == "budget" and remaining[k] < uncommitted[k]:
-                continue
-            if name == "sector":
-                key = ("sector", s_level, needs.sector_codes[i])
-                fits.append(once(key, lambda c: sector_reason(reference, c[1], c[2])))
-            elif name == "region":
-                key = ("region", r_level, needs.region_codes[i], offers.target_region_codes[j],
-                       offers.org_region_codes[j])
-                fits.append(once(key, lambda c: region_reason(reference, *c[1:], lookup)))
-            elif name == "budget":
-                fits.append("资金可全额覆盖需求")
-            elif concepts[k]:
-                fits.append(f"同为{concepts[k]}")
-            else:
-                fits.append(f"项目内容相近（内容相似度 {ranking.factors[k, f] * 100:.0f}）")
-        reasons = fits[:max(limit - len(gaps), 1)] + gaps
-        out.append(reasons[:limit] or [budget_reason(0.0, float(uncommitted[k]),
-                                                     float(remaining[k]))])
-    return out
+    codes, lists = explain_codes(ranking, needs, offers, reference, weights, limit, lexicon)
+    return [list(lists[c]) for c in codes.tolist()]

@@ -41,8 +41,11 @@ def test_candidates_are_ranked_with_factors_and_reasons(api, users):
     assert best["offer_id"] == offer_id and 0 <= best["score"] <= 1
     assert {"sector", "budget", "region", "text"} <= set(best["factors"])
     assert best["reasons"] and all(isinstance(r, str) for r in best["reasons"])
+    # RFC 3339 with its offset, like every time the API returns (when read from the index)
+    assert body["computed_at"].endswith("Z")
     reverse = api.as_("supporter").get(f"/offers/{offer_id}/candidates").get_json()
     assert reverse["offer_id"] == offer_id and reverse["candidates"][0]["need_id"] == need_id
+    assert reverse["computed_at"].endswith("Z")
     _error(api.as_("admin").get(f"/needs/{need_id}/candidates"), 403)
 
 

@@ -11,50 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy import text as sql
 
 from ...extensions import db
 from ...models import MatchIndexEntry, Need, Offer
-from ...models.base import utcnow
-from ...scoring import FACTORS, MatchScorer, explain
 from ...scoring.index import select_pairs
-from . import new_candidates, text_model
+from ...scoring.live import LiveScorer
+from . import index_store, live, new_candidates, text_model
 from .ranking import excluded_pairs, load_needs, load_offers, load_reference
-from .weights import current_weights
 
-INSERT_CHUNK = 5000
 LOCK_KEY = 0x6D61746368  # any constant shared by every writer of the index
+E = MatchIndexEntry
 
 
 def top_k() -> int:
     """How many candidates each need and each offer keeps (``MATCH_INDEX_TOP_K``)."""
     return int(current_app.config.get("MATCH_INDEX_TOP_K", 50))
-
-
-def _scorer(offers, needs, reference) -> MatchScorer:
-    row, _ = text_model.ensure()
-    return MatchScorer(reference, weights=current_weights(),
-                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
-                       embedder=text_model.embedder_of(row)).fit(offers, needs)
-
-
-def _store(scorer: MatchScorer, needs, offers, reference, rows, cols, text) -> int:
-    """Score the chosen pairs exactly, word their reasons and insert them."""
-    if len(rows) == 0:
-        return 0
-    ranking = scorer.score_pairs(needs, rows, cols, text)
-    reasons = explain(ranking, needs, offers, reference, scorer.weights_)
-    now = utcnow()
-    values = [{"need_id": int(needs.ids[ranking.need_index[k]]),
-               "offer_id": int(offers.ids[ranking.offer_index[k]]),
-               "score": round(float(ranking.score[k]), 4),
-               "factors": {f: round(float(v), 4)
-                           for f, v in zip(FACTORS, ranking.factors[k], strict=True)},
-               "reasons": reasons[k], "computed_at": now} for k in range(len(ranking))]
-    for start in range(0, len(values), INSERT_CHUNK):
-        db.session.execute(insert(MatchIndexEntry.__table__), values[start:start + INSERT_CHUNK])
-    return len(values)
 
 
 def _serialise() -> None:
@@ -66,29 +39,34 @@ def _serialise() -> None:
 
 def rebuild(refit: bool = False) -> int:
     """Recompute the whole index (refitting the text model when asked, missing or
-    drifted); returns the number of rows."""
+    drifted); returns the number of rows. Leaves this process's cache warm."""
     _serialise()
+    if not live.LOCK.acquire(blocking=False):
+        return _rebuild(refit, keep=False)  # the log tells the cache it is stale
+    try:
+        return _rebuild(refit, keep=True)
+    finally:
+        live.LOCK.release()
+
+
+def _rebuild(refit: bool, keep: bool) -> int:
+    if keep:
+        live.forget()
     if refit or text_model.drifted(text_model.current()):
         text_model.fit()
     db.session.execute(delete(MatchIndexEntry))
     needs, offers = load_needs(), load_offers()
     if len(needs) == 0 or len(offers) == 0:
+        live.log_write(everything=True)
         return 0
-    reference = load_reference()
-    scorer = _scorer(offers, needs, reference)
+    scorer = live.scorer_for(offers, needs, load_reference())
+    state = LiveScorer(scorer, needs)
     k = top_k()
-    rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k, exclude=excluded_pairs())
-    return _store(scorer, needs, offers, reference, rows, cols, text)
-
-
-def _floors(column, ids: np.ndarray) -> np.ndarray:
-    """Per id: the lowest score in its current list, or -inf while the list is short."""
-    k = top_k()
-    stmt = (select(column, func.count(), func.min(MatchIndexEntry.score))
-            .group_by(column))
-    found = {i: (n, low) for i, n, low in db.session.execute(stmt)}
-    return np.array([found[i][1] if i in found and found[i][0] >= k else -np.inf
-                     for i in ids.tolist()], dtype=np.float64)
+    rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k,
+                                    exclude=excluded_pairs(), prepared=state.prep)
+    stored = index_store.store(scorer, needs, offers, rows, cols, text, prepared=state.prep)
+    live.remember(state, live.log_write(everything=True), k, keep=keep, rows=stored)
+    return len(stored[0])
 
 
 def refresh_offers(offer_ids: list[int]) -> int:
@@ -103,24 +81,65 @@ def refresh_needs(need_ids: list[int]) -> int:
 
 def _refresh(side: str, ids: list[int]) -> int:
     """Replace the rows of the ``side`` items ``ids``; they enter the other side's lists
-    wherever they beat the lowest score kept there (the floors)."""
+    wherever they beat the lowest score kept there (the floors).
+
+    Scores with this process's cached state (:mod:`.live`), reloading only these items."""
     if not ids:
         return 0
-    column = MatchIndexEntry.offer_id if side == "offer" else MatchIndexEntry.need_id
-    db.session.execute(delete(MatchIndexEntry).where(column.in_(ids)))
-    changed = list(ids)
-    offers = load_offers(changed) if side == "offer" else load_offers()
-    needs = load_needs(changed) if side == "need" else load_needs()
-    if len(offers) == 0 or len(needs) == 0:
-        return 0
-    reference = load_reference()
-    scorer = _scorer(offers, needs, reference)
+    _serialise()
+    ids, k = sorted({int(i) for i in ids}), top_k()
+    if not live.LOCK.acquire(blocking=False):
+        return _refresh_with(live.private(k), side, ids, k)
+    try:
+        return _refresh_with(live.current(k), side, ids, k)
+    finally:
+        live.LOCK.release()
+
+
+def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int) -> int:
+    own, other = (E.offer_id, E.need_id) if side == "offer" else (E.need_id, E.offer_id)
+    own_floors, other_floors = ((cached.offer_floors, cached.need_floors) if side == "offer"
+                                else (cached.need_floors, cached.offer_floors))
+    before = set(db.session.scalars(select(other).where(own.in_(ids))))
+    db.session.execute(delete(MatchIndexEntry).where(own.in_(ids)))
+    cached.version = None  # invalid until this write is logged
+    other_floors.put(before, live.read_floors(other, before, k))
+    state = cached.live
     if side == "offer":
-        keep = {"offer_k": top_k(), "need_floor": _floors(MatchIndexEntry.need_id, needs.ids)}
+        fresh = load_offers(ids)
+        part = state.put_offers(ids, fresh)
+        stored = _empty()
+        if len(fresh) and len(state.needs):
+            rows, cols, text = select_pairs(
+                part, state.needs, offer_k=k, exclude=excluded_pairs(offer_ids=ids),
+                need_floor=other_floors.of(state.needs.ids), prepared=state.prep)
+            stored = index_store.store(part, state.needs, fresh, rows, cols, text,
+                                       prepared=state.prep)
+        after = set(stored[0].tolist())
     else:
-        keep = {"need_k": top_k(), "offer_floor": _floors(MatchIndexEntry.offer_id, offers.ids)}
-    rows, cols, text = select_pairs(scorer, needs, exclude=excluded_pairs(), **keep)
-    return _store(scorer, needs, offers, reference, rows, cols, text)
+        fresh = load_needs(ids)
+        prep = state.put_needs(ids, fresh)
+        offers = state.scorer.offers_
+        stored = _empty()
+        if len(fresh) and len(offers):
+            rows, cols, text = select_pairs(
+                state.scorer, fresh, need_k=k, exclude=excluded_pairs(need_ids=ids),
+                offer_floor=other_floors.of(offers.ids), prepared=prep)
+            stored = index_store.store(state.scorer, fresh, offers, rows, cols, text, prepared=prep)
+        after = set(stored[1].tolist())
+    touched = before | after
+    other_floors.put(touched, live.read_floors(other, touched, k))
+    own_stored = stored[1] if side == "offer" else stored[0]  # all their rows now
+    own_floors.put(ids, live.floors_from_rows(own_stored, stored[2], k))
+    lists = {"need_lists": touched, "offer_lists": ids} if side == "offer" else \
+        {"need_lists": ids, "offer_lists": touched}
+    cached.version = live.log_write(**{f"{side}_ids": ids}, **lists)
+    return len(stored[0])
+
+
+def _empty():
+    empty = np.zeros(0, np.int64)
+    return empty, empty, np.zeros(0)
 
 
 def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[int] = (),

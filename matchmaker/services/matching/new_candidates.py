@@ -8,6 +8,10 @@ refresh was run for (the offer just published, the need just edited, the items o
 organisation just verified) are not announced to their own owners: they are looking at
 them. Their counterparts are: one notification per item and refresh, to its
 organisation's users and the coordinators. A full rebuild announces nothing.
+
+Never twice: every announced pair is recorded per organisation told
+(``match_announcements``, unique), so a pair that leaves the index and comes back (money
+used up and restored, an offer retargeted and back) is not announced to it again.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select, tuple_
 
 from ...extensions import db
-from ...models import MatchIndexEntry, Need, Offer
+from ...models import MatchAnnouncement, MatchIndexEntry, Need, Offer
 from ..platform import notifications
 from .index_read import open_entries
 
@@ -50,14 +54,32 @@ def announce(before: set[tuple[int, int]], need_ids: set[int], offer_ids: set[in
     fresh = [(entry, need, offer) for entry, need, offer
              in open_entries(_touching(need_ids, offer_ids), E.score >= threshold())
              if (entry.need_id, entry.offer_id) not in before]
+    told = _announced({(need.id, offer.id) for _entry, need, offer in fresh})
     for_need: dict[int, list[tuple[Need, Offer]]] = defaultdict(list)
     for_offer: dict[int, list[tuple[Offer, Need]]] = defaultdict(list)
+    record = []
     for _entry, need, offer in fresh:  # best first
-        if need.id not in need_ids:
-            for_need[need.id].append((need, offer))
-        if offer.id not in offer_ids:
-            for_offer[offer.id].append((offer, need))
+        for item, other, into, skip in ((need, offer, for_need, need_ids),
+                                        (offer, need, for_offer, offer_ids)):
+            key = (need.id, offer.id, item.organisation_id)
+            if item.id not in skip and key not in told:
+                into[item.id].append((item, other))
+                record.append(key)
+                told.add(key)
+    if record:
+        db.session.execute(insert(MatchAnnouncement), [
+            {"need_id": n, "offer_id": o, "organisation_id": g} for n, o, g in record])
     for found in (*for_need.values(), *for_offer.values()):
         item, best = found[0]
         notifications.new_candidates(item, len(found), best)
     return len(for_need) + len(for_offer)
+
+
+def _announced(pairs: set[tuple[int, int]]) -> set[tuple[int, int, int]]:
+    """(need, offer, organisation) of these pairs already announced."""
+    if not pairs:
+        return set()
+    A = MatchAnnouncement
+    stmt = select(A.need_id, A.offer_id, A.organisation_id).where(
+        tuple_(A.need_id, A.offer_id).in_(sorted(pairs)))
+    return {tuple(row) for row in db.session.execute(stmt)}

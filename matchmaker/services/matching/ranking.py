@@ -7,10 +7,7 @@ rejected, and pairs that already have a live match, never come back as candidate
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from flask import current_app
@@ -30,7 +27,6 @@ from ...models import (
 from ...models.offers import offer_regions, offer_sectors
 from ...permissions import ACTING_ORG_STATUSES
 from ...scoring import (
-    FACTOR_LABELS,
     FACTORS,
     MatchScorer,
     NeedTable,
@@ -44,8 +40,6 @@ from ...scoring import (
 from ..reference import lexicon
 from . import text_model
 from .weights import current_weights
-
-SHEET_TITLE = "推荐"
 
 
 def load_reference() -> Reference:
@@ -108,11 +102,17 @@ def load_offers(ids: list[int] | None = None) -> OfferTable:
     return OfferTable.from_records(rows)
 
 
-def excluded_pairs() -> tuple[np.ndarray, np.ndarray]:
-    """(need ids, offer ids) of pairs rejected by a coordinator or already matched."""
+def excluded_pairs(need_ids: list[int] | None = None,
+                   offer_ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(need ids, offer ids) of pairs rejected by a coordinator or already matched (only
+    those of these needs, or of these offers, when given)."""
     stmt = select(Match.need_id, Match.offer_id).where(
         Match.status.in_(("rejected", *LIVE_STATUSES))
     )
+    if need_ids is not None:
+        stmt = stmt.where(Match.need_id.in_(need_ids))
+    if offer_ids is not None:
+        stmt = stmt.where(Match.offer_id.in_(offer_ids))
     pairs = list(db.session.execute(stmt))
     return (np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64))
 
@@ -188,55 +188,3 @@ def score_pair(need: Need, offer: Offer) -> dict:
     ranking = scorer.score_pairs(needs, np.zeros(1, np.intp), np.zeros(1, np.intp))
     reasons = explain(ranking, needs, offers, reference, scorer.weights_)
     return _candidate(ranking.factors[0], ranking.score[0], reasons[0])
-
-
-@dataclass
-class RankResult:
-    rows: list[dict]
-    n_needs: int
-    n_offers: int
-    seconds: float
-
-
-def rank_all(top_k: int = 20, widen: bool = False) -> RankResult:
-    """All published needs against all published offers: each need's ``top_k`` offers."""
-    started = time.perf_counter()
-    needs, offers = load_needs(), load_offers()
-    rows: list[dict] = []
-    if len(needs) and len(offers):
-        reference = load_reference()
-        scorer = _scorer(reference, widen).fit(offers, needs)
-        ranking = scorer.rank(needs, top_k=top_k, exclude=excluded_pairs())
-        reasons = explain(ranking, needs, offers, reference, scorer.weights_)
-        for k in range(len(ranking)):
-            i, j = int(ranking.need_index[k]), int(ranking.offer_index[k])
-            rows.append(_candidate(
-                ranking.factors[k], ranking.score[k], reasons[k],
-                need_id=int(needs.ids[i]), offer_id=int(offers.ids[j])))
-            rows[-1].update(need_title=needs.titles[i], offer_title=offers.titles[j])
-    return RankResult(rows, len(needs), len(offers), time.perf_counter() - started)
-
-
-SHEET_HEADER = ["需求编号", "需求", "供给编号", "供给", "得分（0–100）",
-                *(f"{FACTOR_LABELS[f]}（0–100）" for f in FACTORS), "理由"]
-
-
-def _points(value: float) -> int:
-    """A 0–1 score as shown on screens and sheets: 0–100."""
-    return round(float(value) * 100)
-
-
-def sheet_rows(rows: list[dict]) -> list[list]:
-    return [[r["need_id"], r["need_title"], r["offer_id"], r["offer_title"], _points(r["score"]),
-             *(_points(r["factors"][f]) for f in FACTORS), "；".join(r["reasons"])]
-            for r in rows]
-
-
-def write_sheet(rows: list[dict], path: Path) -> None:
-    """Write the 推荐 sheet as .xlsx (sheet 推荐) or .csv (UTF-8 with BOM, for Excel).
-
-    Goes through the one sheet writer, so titles that look like formulas stay text.
-    """
-    from ..sheets import writer
-
-    writer.save(Path(path), writer.Table(SHEET_TITLE, SHEET_HEADER, sheet_rows(rows)))

@@ -24,9 +24,10 @@ def visible_matches(user: User) -> Select:
 
 
 def with_parties(stmt: Select) -> Select:
-    """``stmt`` (of matches) loading each match's need and offer with their organisations
-    in the same statement (list pages show all four)."""
-    return stmt.options(joinedload(Match.need).joinedload(Need.organisation),
+    """``stmt`` (of matches) loading each match's need (with its region) and offer with
+    their organisations in the same statement (list pages show all of them)."""
+    need = joinedload(Match.need)
+    return stmt.options(need.joinedload(Need.organisation), need.joinedload(Need.region),
                         joinedload(Match.offer).joinedload(Offer.organisation))
 
 

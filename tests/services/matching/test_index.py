@@ -10,7 +10,14 @@ from sqlalchemy import func, select, update
 
 from matchmaker import unit_of_work
 from matchmaker.extensions import db
-from matchmaker.models import MatchIndexEntry, Notification, Offer, ScoringWeightSet, TextModel
+from matchmaker.models import (
+    MatchIndexEntry,
+    Notification,
+    Offer,
+    Region,
+    ScoringWeightSet,
+    TextModel,
+)
 from matchmaker.scoring import DEFAULT_WEIGHTS, FACTORS
 from matchmaker.scoring.text import TextEmbedder
 from matchmaker.services.errors import DomainError
@@ -260,3 +267,34 @@ def test_an_offer_of_a_pending_organisation_notifies_nobody_until_it_is_verified
     unit_of_work.run(lambda: setattr(pending, "status", "verified") or db.session.flush())
     assert entries(need_id=world["need"].id, offer_id=new.id)
     assert len(notices(people["recipient"])) == len(notices(people["coord"])) == 1
+
+
+@pytest.mark.parametrize("leave", ["money", "retarget"])
+def test_a_pair_that_leaves_and_comes_back_is_never_announced_twice(world, people, leave):
+    need, shanghai = world["need"], world["shanghai"]
+    new = unit_of_work.run(lambda: factories.make_offer(shanghai, title="乡村教师培训"))
+    assert len(notices(people["recipient"])) == len(notices(people["coord"])) == 1
+
+    def away():
+        if leave == "money":
+            new.committed_yuan = new.budget_yuan  # used up: out of the index
+        else:
+            new.target_regions = [db.session.get(Region, "653100")]  # 喀什: not this need
+        db.session.flush()
+
+    def back():
+        if leave == "money":
+            new.committed_yuan = 0
+        else:
+            new.target_regions = []
+        db.session.flush()
+
+    unit_of_work.run(away)
+    assert not entries(need_id=need.id, offer_id=new.id)
+    unit_of_work.run(back)
+    (entry,) = entries(need_id=need.id, offer_id=new.id)
+    assert entry.score >= 0.7  # new again to the index, above the threshold
+    assert len(notices(people["recipient"])) == len(notices(people["coord"])) == 1
+    # The need's side was told about it once; a second fitting offer is still news.
+    unit_of_work.run(lambda: factories.make_offer(shanghai, title="江孜县乡村教师培训"))
+    assert len(notices(people["recipient"])) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
@@ -11,7 +12,7 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.models import Match, Pairing
 from matchmaker.scoring import FACTORS
-from matchmaker.services.matching import ranking, weights
+from matchmaker.services.matching import batch, ranking, weights
 from tests import decision_helpers as dh
 from tests import factories
 
@@ -130,7 +131,7 @@ def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix):
     else:
         with out.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
-    assert rows[0] == ranking.SHEET_HEADER
+    assert rows[0] == batch.SHEET_HEADER
     assert rows[0][:6] == ["需求编号", "需求", "供给编号", "供给", "得分（0–100）", "领域（0–100）"]
     assert rows[0][-1] == "理由"
     body = rows[1:]
@@ -196,3 +197,9 @@ def test_pending_organisations_are_not_ranked(ctx, users):
     users["supporter"].organisation.status = "pending"
     db.session.commit()
     assert ranking.candidates_for_need(need) == []
+
+
+def test_sheet_points_round_like_python():
+    values = np.random.default_rng(0).random(10_000).astype(np.float32)
+    values[:4] = [0.125, 0.005, 0.995, 1.0]
+    assert batch.points(values).tolist() == [round(float(v) * 100) for v in values]

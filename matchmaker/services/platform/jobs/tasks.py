@@ -30,12 +30,12 @@ def screen_all() -> int:
 def rank_to_sheet(top_k: int, widen: bool, out: str) -> int:
     """Rank every published need against every published offer; write the 推荐 sheet to
     ``out`` (a path on the worker's machine). Returns the number of rows."""
-    from ...matching import ranking
+    from ...matching import batch
 
-    result = ranking.rank_all(top_k=top_k or current_app.config["SCORING_TOP_K"], widen=widen)
+    table = batch.rank(top_k=top_k or current_app.config["SCORING_TOP_K"], widen=widen)
     if out:
-        ranking.write_sheet(result.rows, Path(out))
-    return len(result.rows)
+        batch.write_sheet(table, Path(out))
+    return len(table)
 
 
 @task("matching.refresh")

@@ -1,0 +1,74 @@
+"""Writing match index rows in bulk: one reason list per distinct combination, JSON built
+once per distinct list, rows handed to the driver without ORM objects or per-row dicts
+(PostgreSQL: ``COPY``; SQLite: ``executemany``; others: a Core insert)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from sqlalchemy import insert
+
+from ...extensions import db
+from ...models import MatchIndexEntry
+from ...models.base import utcnow
+from ...scoring import FACTORS, MatchScorer
+from ...scoring.reasons import explain_codes
+
+COLUMNS = ("need_id", "offer_id", "score", "factors", "reasons", "computed_at")
+CHUNK = 5000
+COPY_SQL = ("COPY match_index (need_id, offer_id, score, factors, reasons, computed_at) "
+            "FROM STDIN")
+INSERT_SQL = ("INSERT INTO match_index (need_id, offer_id, score, factors, reasons, computed_at) "
+              "VALUES (?, ?, ?, ?, ?, ?)")
+_FACTORS_JSON = "{" + ", ".join(f'"{f}": %r' for f in FACTORS) + "}"
+
+
+def store(scorer: MatchScorer, needs, offers, rows, cols, text, prepared=None):
+    """Score the chosen pairs (indices into ``needs`` and ``scorer.offers_`` = ``offers``)
+    exactly, word their reasons and insert them; returns (need ids, offer ids, scores)."""
+    if len(rows) == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0)
+    ranking = scorer.score_pairs(needs, rows, cols, text, prepared=prepared)
+    codes, lists = explain_codes(ranking, needs, offers, scorer.reference, scorer.weights_)
+    need_ids = needs.ids[ranking.need_index]
+    offer_ids = offers.ids[ranking.offer_index]
+    scores = np.round(ranking.score.astype(np.float64), 4)
+    factors = np.round(ranking.factors.astype(np.float64), 4)
+    insert_rows(need_ids, offer_ids, scores, factors, codes, lists)
+    return need_ids, offer_ids, scores
+
+
+def _rows(need_ids, offer_ids, scores, factors, codes, lists, now):
+    reasons = [json.dumps(r, ensure_ascii=False) for r in lists]
+    return zip(need_ids.tolist(), offer_ids.tolist(), scores.tolist(),
+               (_FACTORS_JSON % tuple(f) for f in factors.tolist()),
+               (reasons[c] for c in codes.tolist()), (now for _ in range(len(codes))),
+               strict=True)
+
+
+def insert_rows(need_ids: np.ndarray, offer_ids: np.ndarray, scores: np.ndarray,
+                factors: np.ndarray, codes: np.ndarray, lists: list[list[str]]) -> None:
+    """Insert index rows; ``lists[codes[k]]`` are the reasons of row ``k``."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    table = MatchIndexEntry.__table__
+    process = table.c.computed_at.type.dialect_impl(dialect).bind_processor(dialect)
+    now = utcnow()
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        cursor = connection.connection.cursor()
+        with cursor.copy(COPY_SQL) as copy:
+            for row in _rows(need_ids, offer_ids, scores, factors, codes, lists, now):
+                copy.write_row(row)
+    elif dialect.name == "sqlite":
+        cursor = connection.connection.cursor()
+        stamp = process(now) if process else now
+        cursor.executemany(INSERT_SQL,
+                           _rows(need_ids, offer_ids, scores, factors, codes, lists, stamp))
+    else:  # any other driver: through SQLAlchemy, in chunks
+        values = [dict(zip(COLUMNS, (n, o, s, json.loads(f), json.loads(r), now), strict=True))
+                  for n, o, s, f, r, _ in _rows(need_ids, offer_ids, scores, factors, codes,
+                                                lists, now)]
+        for start in range(0, len(values), CHUNK):
+            connection.execute(insert(table), values[start:start + CHUNK])

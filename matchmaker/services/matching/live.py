@@ -1,0 +1,201 @@
+"""The per-process cache of the match index's scoring state, checked against the database.
+
+Scoring one need against all offers takes milliseconds once the offers' factor tables and
+text vectors are at hand; loading and vectorising every offer takes far longer. So each
+process keeps a :class:`~matchmaker.scoring.live.LiveScorer` (all ranked offers fitted, all
+ranked needs prepared) and the floors of the index's lists, and updates them in place for
+the items each refresh reloads.
+
+The database stays the truth. Every index write appends a ``match_index_log`` row (a random
+token, the items it reloaded, the lists it changed); the newest row is the index's version.
+Before use, :func:`current` compares the cache's version with the log: rows written since
+by other processes are replayed (their items reloaded from the database, their lists'
+floors re-read), and a rebuild, a gap in the log (pruned, or a rolled-back write of ours),
+a new text model or new weights reload everything. Callers hold the index lock.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+
+from ...extensions import db
+from ...models import MatchIndexEntry, MatchIndexLog
+from ...scoring import MatchScorer
+from ...scoring.live import LiveScorer
+from . import text_model
+from .ranking import load_needs, load_offers, load_reference
+from .weights import current_weights
+
+E = MatchIndexEntry
+#: Log rows kept; a cache further behind reloads everything.
+KEEP_LOG = 500
+#: A cache more than this many items behind reloads everything instead of replaying.
+REPLAY_LIMIT = 500
+
+
+@dataclass
+class Floors:
+    """Per item of one side: the lowest score in its list, when the list is full."""
+
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        """Floors aligned with ``ids`` (-inf for short or empty lists)."""
+        out = np.full(len(ids), -np.inf)
+        if len(self.ids):
+            pos = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+            hit = self.ids[pos] == ids
+            out[hit] = self.values[pos[hit]]
+        return out
+
+    def put(self, ids, found: dict[int, float]) -> None:
+        """Replace the floors of ``ids`` by ``found`` (ids missing there: no floor)."""
+        drop = np.isin(self.ids, np.asarray(sorted(ids), np.int64))
+        new_ids = np.asarray(sorted(found), np.int64)
+        ids_ = np.concatenate([self.ids[~drop], new_ids])
+        values = np.concatenate([self.values[~drop], [found[i] for i in new_ids.tolist()]])
+        order = np.argsort(ids_, kind="stable")
+        self.ids, self.values = ids_[order], values[order].astype(np.float64)
+
+
+@dataclass
+class Live:
+    key: tuple
+    version: tuple[int, str] | None
+    live: LiveScorer
+    need_floors: Floors
+    offer_floors: Floors
+
+
+_cache: dict[str, Live] = {}
+#: Threads of one process take turns with the cache. Taken without waiting (a thread
+#: that would wait scores with a private copy): a waiting thread may hold SQLite's read
+#: lock that the holder needs to commit.
+LOCK = threading.RLock()
+
+
+def _key(k: int) -> tuple:
+    row = text_model.current()
+    weights = tuple(sorted(current_weights().items()))
+    return (row.id if row else None, weights, k)
+
+
+def scorer_for(offers, needs, reference) -> MatchScorer:
+    """A scorer with the persisted text model and current weights, fitted on ``offers``."""
+    from flask import current_app
+
+    row, _ = text_model.ensure()
+    return MatchScorer(reference, weights=current_weights(),
+                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
+                       embedder=text_model.embedder_of(row)).fit(offers, needs)
+
+
+def floors_from_rows(ids: np.ndarray, scores: np.ndarray, k: int) -> dict[int, float]:
+    """{item id: lowest score} of the items with at least ``k`` rows."""
+    if len(ids) == 0:
+        return {}
+    uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    low = np.full(len(uniq), np.inf)
+    np.minimum.at(low, inverse, scores)
+    full = counts >= k
+    return dict(zip(uniq[full].tolist(), low[full].tolist(), strict=True))
+
+
+def read_floors(column, ids, k: int) -> dict[int, float]:
+    """{item id: lowest score} of these items' full lists, from the index (all: None)."""
+    stmt = select(column, func.count(), func.min(E.score)).group_by(column)
+    if ids is not None:
+        if not ids:
+            return {}
+        stmt = stmt.where(column.in_(sorted(ids)))
+    return {i: float(low) for i, n, low in db.session.execute(stmt) if n >= k}
+
+
+def log_write(*, everything: bool = False, need_ids=(), offer_ids=(), need_lists=(),
+              offer_lists=()) -> tuple[int, str]:
+    """Append the log row of an index write; returns the new version."""
+    token = secrets.token_hex(16)
+    new_id = db.session.execute(insert(MatchIndexLog).values(
+        token=token, everything=everything, need_ids=sorted(need_ids),
+        offer_ids=sorted(offer_ids), need_lists=sorted(need_lists),
+        offer_lists=sorted(offer_lists)).returning(MatchIndexLog.id)).scalar_one()
+    if everything:
+        db.session.execute(delete(MatchIndexLog).where(MatchIndexLog.id < new_id))
+    elif new_id % 100 == 0:
+        db.session.execute(delete(MatchIndexLog).where(MatchIndexLog.id <= new_id - KEEP_LOG))
+    return new_id, token
+
+
+def _url() -> str:
+    return str(db.engine.url)
+
+
+def forget() -> None:
+    """Drop this process's cache for the current database."""
+    _cache.pop(_url(), None)
+
+
+def remember(live: LiveScorer, version: tuple[int, str] | None, k: int, keep: bool = True,
+             rows=None) -> Live:
+    """Cache ``live`` as of ``version``; floors from the stored ``(need ids, offer ids,
+    scores)`` when given (a rebuild), else read from the index."""
+    if rows is not None:
+        need_f, offer_f = (floors_from_rows(ids, rows[2], k) for ids in rows[:2])
+    else:
+        need_f, offer_f = read_floors(E.need_id, None, k), read_floors(E.offer_id, None, k)
+    cached = Live(_key(k), version, live, Floors(), Floors())
+    cached.need_floors.put([], need_f)
+    cached.offer_floors.put([], offer_f)
+    if keep:
+        _cache[_url()] = cached
+    return cached
+
+
+def private(k: int) -> Live:
+    """A fresh state for this call only (the shared cache is busy)."""
+    return _load(k, keep=False)
+
+
+def _load(k: int, keep: bool = True) -> Live:
+    needs, offers = load_needs(), load_offers()
+    reference = load_reference()
+    scorer = scorer_for(offers, needs, reference)
+    newest = db.session.execute(select(MatchIndexLog.id, MatchIndexLog.token)
+                                .order_by(MatchIndexLog.id.desc()).limit(1)).first()
+    return remember(LiveScorer(scorer, needs), tuple(newest) if newest else None, k, keep)
+
+
+def current(k: int) -> Live:
+    """The cache, brought up to the index's version (replayed or reloaded)."""
+    cached = _cache.get(_url())
+    if cached is None or cached.version is None or cached.key != _key(k):
+        return _load(k)
+    since = db.session.execute(select(MatchIndexLog).where(
+        MatchIndexLog.id >= cached.version[0]).order_by(MatchIndexLog.id)).scalars().all()
+    if not since or (since[0].id, since[0].token) != cached.version:
+        return _load(k)  # our version was pruned or never committed
+    later = since[1:]
+    if not later:
+        return cached
+    if any(r.everything for r in later) or \
+            sum(len(r.need_ids) + len(r.offer_ids) for r in later) > REPLAY_LIMIT:
+        return _load(k)
+    version, cached.version = cached.version, None  # invalid until replayed
+    need_ids = {i for r in later for i in r.need_ids}
+    offer_ids = {i for r in later for i in r.offer_ids}
+    if offer_ids:
+        cached.live.put_offers(offer_ids, load_offers(sorted(offer_ids)))
+    if need_ids:
+        cached.live.put_needs(need_ids, load_needs(sorted(need_ids)))
+    need_lists = need_ids | {i for r in later for i in r.need_lists}
+    offer_lists = offer_ids | {i for r in later for i in r.offer_lists}
+    cached.need_floors.put(need_lists, read_floors(E.need_id, need_lists, k))
+    cached.offer_floors.put(offer_lists, read_floors(E.offer_id, offer_lists, k))
+    cached.version = (later[-1].id, later[-1].token) if later else version
+    return cached
