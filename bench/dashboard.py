@@ -20,7 +20,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text
 
 from matchmaker import create_app  # noqa: E402
@@ -29,9 +28,10 @@ from matchmaker.models import Match, Need, Offer, Organisation, Region, Sector, 
 from matchmaker.models.base import utcnow  # noqa: E402
 from matchmaker.models.offers import offer_regions, offer_sectors  # noqa: E402
 from matchmaker.services.accounts import sessions
-from matchmaker.services.reference import seed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.fresh import fresh_database  # noqa: E402
 
 PAGES = ["/dashboard/", "/dashboard/gaps", "/dashboard/map", "/dashboard/honours",
          "/dashboard/?province=540000&from=2025-01-01&to=2026-12-31"]
@@ -109,7 +109,7 @@ def populate(n_needs: int, n_offers: int, n_matches: int) -> str:
     _bulk(Match, matches)
     user = User(email="bench@example.cn", password_hash="!",  # noqa: S106 - no login
                 display_name="基准协调员",
-                role="coordinator", active=True, failed_login_count=0, session_version=1)
+                role="coordinator", active=True, failed_login_count=0)
     db.session.add(user)
     db.session.flush()
     token = sessions.start(user, ip=None, user_agent="bench")  # a server-side session
@@ -120,13 +120,7 @@ def populate(n_needs: int, n_offers: int, n_matches: int) -> str:
 def run(url: str, needs: int, offers: int, matches: int, runs: int) -> bool:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        if url.startswith("postgres"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        seed.seed_all()
-        db.session.commit()
+        fresh_database()
         start = time.perf_counter()
         session_token = populate(needs, offers, matches)
         if url.startswith("postgres"):

@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench import synthetic  # noqa: E402
+from bench.fresh import fresh_database  # noqa: E402
 from matchmaker import create_app, unit_of_work  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import MatchIndexEntry, Need, Offer, Organisation  # noqa: E402
@@ -43,7 +43,6 @@ from matchmaker.services.matching import (  # noqa: E402
     live,
     ranking,
 )
-from matchmaker.services.reference import seed  # noqa: E402
 
 
 def fill(n: int) -> None:
@@ -107,13 +106,7 @@ def dot_ms(vectors, others, times: int, clock=timed) -> float:
 def run(url: str, n: int, reads: int) -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
     with app.app_context():
-        if url.startswith("postgres"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        seed.seed_all()
-        db.session.commit()
+        fresh_database()
         fill(n)
         db.session.info.pop(index_queue.READY, None)  # the fill is indexed by the timed build
         k = index.top_k()

@@ -17,18 +17,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask_migrate import upgrade  # noqa: E402
 from openpyxl import Workbook
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Need, Organisation, Region, Sector, User  # noqa: E402
 from matchmaker.services.lists.browse import Filters  # noqa: E402
-from matchmaker.services.reference import seed
 from matchmaker.services.sheets import exports, imports, workbooks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.fresh import fresh_database  # noqa: E402
 
 
 def make_sheet(rows: int, region_names: list[str], sector_names: list[str]) -> bytes:
@@ -50,12 +50,7 @@ def make_sheet(rows: int, region_names: list[str], sector_names: list[str]) -> b
 def run(url: str, rows: int) -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        if url.startswith("postgres"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        seed.seed_all()
+        fresh_database()
         org = Organisation(name="日喀则市民政局（基准）", kind="bureau", region_code="540200",
                            status="verified")
         user = User(email="bench@example.cn", password_hash="x", display_name="基准",  # noqa: S106

@@ -40,16 +40,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
+from bench.fresh import fresh_database  # noqa: E402
 from bench.index import fill  # noqa: E402
 from matchmaker import create_app, unit_of_work  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Need, User  # noqa: E402
 from matchmaker.services.accounts import identity  # noqa: E402
 from matchmaker.services.matching import index, index_queue  # noqa: E402
-from matchmaker.services.reference import seed  # noqa: E402
 
 EMAIL = "load-coordinator@bench.example.cn"
 
@@ -65,12 +64,7 @@ def prepare(url: str, n: int, reuse: bool) -> tuple[str, list[int]]:
             except Exception:  # noqa: BLE001 - no schema yet: fill it
                 db.session.rollback()
         if have < n:
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
-            seed.seed_all()
-            db.session.commit()
+            fresh_database()
             started = time.perf_counter()
             fill(n)
             db.session.info.pop(index_queue.READY, None)

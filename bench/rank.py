@@ -60,23 +60,15 @@ def measured(args: list[str], env: dict) -> tuple[float, float, str]:
 
 
 def prepare(url: str, n: int) -> None:
-    from flask_migrate import upgrade
-    from sqlalchemy import text
 
+    from bench.fresh import fresh_database
     from bench.index import fill
     from matchmaker import create_app
     from matchmaker.extensions import db
-    from matchmaker.services.reference import seed
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
     with app.app_context():
-        if url.startswith("postgres"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        seed.seed_all()
-        db.session.commit()
+        fresh_database()
         fill(n)
         db.session.remove()
         db.engine.dispose()
