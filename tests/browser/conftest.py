@@ -41,14 +41,33 @@ def browser():
         browser.close()
 
 
+#: The two screens every journey is walked on (``BOTH_WIDTHS``): a laptop and a phone.
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+#: ``pytestmark = BOTH_WIDTHS`` in a journey module runs each of its tests on both screens.
+BOTH_WIDTHS = pytest.mark.parametrize("page", [LAPTOP, PHONE], indirect=True,
+                                      ids=["1366", "390"])
+
+
 @pytest.fixture()
-def page(browser, live_server, ctx):
-    context = browser.new_context(base_url=live_server, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 860})
+def page(request, browser, live_server, ctx):
+    viewport = getattr(request, "param", {"width": 1280, "height": 860})
+    phone = viewport["width"] < 768  # a phone: touch screen, mobile viewport
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=viewport,
+                                  has_touch=phone, is_mobile=phone)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def main_nav(page):
+    """The main navigation, opened first on a phone (where it folds behind ☰)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#mainNav.show").wait_for()
+    return page.get_by_role("navigation", name="主导航")
 
 
 def screenshot(page, name: str) -> Path:

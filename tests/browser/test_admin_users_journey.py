@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 from matchmaker.extensions import db
 from tests import factories
 
-from .conftest import screenshot
+from .conftest import BOTH_WIDTHS, main_nav, screenshot
+
+pytestmark = BOTH_WIDTHS
 
 
 def _log_in(page, email, password):
@@ -30,7 +32,7 @@ def test_admin_deactivates_reactivates_and_resets_a_user(page):
 
     _log_in(page, admin.email, factories.PASSWORD)
     page.wait_for_url("**/home")
-    nav = page.get_by_role("navigation", name="主导航")
+    nav = main_nav(page)
     nav.get_by_role("button", name="管理").click()
     nav.get_by_role("link", name="用户").click()
     expect(page.get_by_role("heading", name="用户管理")).to_be_visible()

@@ -13,8 +13,10 @@ from matchmaker.models import Match, Offer
 from matchmaker.services.matching.figures import beijing_today
 from tests import factories
 
-from .conftest import screenshot
+from .conftest import BOTH_WIDTHS, main_nav, screenshot
 from .test_login_journey import _log_in
+
+pytestmark = BOTH_WIDTHS
 
 
 def _setup():
@@ -40,7 +42,7 @@ def _flash(page, text: str):
 
 
 def _switch(page, user):
-    page.get_by_role("button", name="退出").click()
+    main_nav(page).get_by_role("button", name="退出").click()
     page.wait_for_url("**/login")
     _log_in(page, user.email, factories.PASSWORD)
     page.wait_for_url("**/home")

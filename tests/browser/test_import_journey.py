@@ -11,7 +11,9 @@ from matchmaker.services.sheets import import_jobs, imports, progress, uploads, 
 from tests import factories
 from tests.sheet_helpers import need_row, xlsx
 
-from .conftest import screenshot
+from .conftest import BOTH_WIDTHS, screenshot
+
+pytestmark = BOTH_WIDTHS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,9 +11,11 @@ from matchmaker.extensions import db
 from matchmaker.models import Need, Offer
 from tests import factories
 
-from .conftest import screenshot
+from .conftest import BOTH_WIDTHS, main_nav, screenshot
 from .pickers import pick
 from .test_login_journey import _log_in
+
+pytestmark = BOTH_WIDTHS
 
 
 def test_recipient_creates_fixes_publishes_and_edits_a_need(page):
@@ -50,7 +52,7 @@ def test_recipient_creates_fixes_publishes_and_edits_a_need(page):
     factories.make_need(factories.make_org(name="拉萨市卫生健康委", region_code="540100"),
                         title="拉萨市医疗设备采购", description="救护车与监护仪")
     db.session.commit()
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="需求清单").click()
+    main_nav(page).get_by_role("link", name="需求清单").click()
     titles = page.get_by_test_id("need-list").locator("tbody td.cell-title")
     expect(titles).to_have_count(2)
     page.get_by_placeholder("搜索项目名称或简介").fill("教师")

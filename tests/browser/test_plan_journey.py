@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 from matchmaker.extensions import db
 from tests import factories
 
-from .conftest import screenshot
+from .conftest import BOTH_WIDTHS, screenshot
+
+pytestmark = BOTH_WIDTHS
 
 
 def test_coordinator_ticks_rows_sees_the_total_and_confirms(page):
