@@ -227,12 +227,20 @@ def _inline(ref: str, text: str = "x") -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
+#: CPU seconds within which a bounded reader handles each hostile file below (it needs
+#: ~0.1 s; reading what the file claims would take minutes).
+CPU_BOUND = 2.0
+
+
 def _timed(data: bytes, name: str):
-    started = time.perf_counter()
+    """The result and the CPU seconds this process spent reading: a guard against work that
+    grows with a hostile file's claimed size (a blow-up takes minutes), not a speed target
+    (those live in bench/hostile_sheets.py). CPU time, so a loaded machine does not fail it."""
+    started = time.process_time()
     try:
-        return read_sheet(data, name, KNOWN), time.perf_counter() - started
+        return read_sheet(data, name, KNOWN), time.process_time() - started
     except SheetError as exc:
-        return exc, time.perf_counter() - started
+        return exc, time.process_time() - started
 
 
 def test_merged_ranges_to_column_xfd_are_clipped_to_the_header():
@@ -240,7 +248,7 @@ def test_merged_ranges_to_column_xfd_are_clipped_to_the_header():
     data = _patched(xlsx([need_row()]), f'<row r="3">{cells}</row>',
                     [f"{c}3:{c}20002" for c in ("XFB", "XFC", "XFD")])
     sheet, seconds = _timed(data, "a.xlsx")
-    assert seconds < 0.5
+    assert seconds < CPU_BOUND
     assert sheet.headers == NEED_HEADERS and len(sheet.rows) == 1
     assert all(len(values) == len(NEED_HEADERS) for _, values in sheet.rows)
 
@@ -249,7 +257,7 @@ def test_thousands_of_merged_ranges_to_row_1048576_are_cheap():
     data = _patched(xlsx([need_row("甲"), need_row("乙")]), f'<row r="4">{_inline("K4")}</row>',
                     ["K3:K1048576"] * 3000)
     sheet, seconds = _timed(data, "a.xlsx")
-    assert seconds < 0.5
+    assert seconds < CPU_BOUND
     assert [n for n, _ in sheet.rows] == [2, 3]
     assert all(len(values) == len(NEED_HEADERS) for _, values in sheet.rows)
 
@@ -258,7 +266,7 @@ def test_overlapping_merged_ranges_inside_the_table_are_refused_quickly():
     data = _patched(xlsx([need_row("甲"), need_row("乙", 领域=None)]),
                     merges=["B2:B1048576"] * 3000)
     error, seconds = _timed(data, "a.xlsx")
-    assert seconds < 0.5
+    assert seconds < CPU_BOUND
     assert isinstance(error, SheetError) and "合并单元格" in error.message
 
 
@@ -274,14 +282,14 @@ def test_merged_ranges_in_old_xls_are_bounded():
     out = io.BytesIO()
     book.save(out)
     error, seconds = _timed(out.getvalue(), "a.xls")
-    assert seconds < 1
+    assert seconds < 2 * CPU_BOUND
     assert isinstance(error, SheetError)
 
 
 def test_csv_of_newlines_is_refused_quickly():
     data = (",".join(NEED_HEADERS) + "\n").encode() + b"\n" * 200_000
     error, seconds = _timed(data, "a.csv")
-    assert seconds < 0.5
+    assert seconds < CPU_BOUND
     assert isinstance(error, SheetError) and "空行" in error.message
 
 
@@ -289,7 +297,7 @@ def test_blank_rows_below_the_list_are_not_materialised():
     blank = "".join(f'<row r="{n}" customHeight="1" ht="15"><c r="A{n}" s="0"/></row>'
                     for n in range(10, 15_000))
     sheet, seconds = _timed(_patched(xlsx([need_row()]), blank), "a.xlsx")
-    assert seconds < 1
+    assert seconds < 2 * CPU_BOUND
     assert [n for n, _ in sheet.rows] == [2]
 
 
@@ -303,7 +311,7 @@ def test_a_sheet_over_the_row_limit_is_refused_before_the_rest_is_read():
     data = _patched(xlsx([need_row()]), rows, tail="<broken")
     error, seconds = _timed(data, "a.xlsx")
     assert isinstance(error, SheetError) and "超过 10,000 行" in error.message
-    assert seconds < 2
+    assert seconds < 4 * CPU_BOUND
 
 
 def test_a_header_cell_far_to_the_right_does_not_widen_the_table():
