@@ -41,7 +41,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 test: $(VENV)/.installed browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Bootstrap trimmed to the classes templates, Python modules and scripts use (assets/README.md).
 PURGECSS := .cache/purgecss/node_modules/.bin/purgecss
