@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import g, jsonify, request
 from pydantic import BaseModel
+from sqlalchemy.orm import joinedload
 
 from .. import unit_of_work
 from ..extensions import db
@@ -81,7 +82,8 @@ LIST_PARAMS = (("sector_code", "string", "领域代码（大类代码含其子�
 
 
 def _load(kind: Kind, item_id: int):
-    item = db.session.get(kind.model, item_id)
+    item = db.session.get(kind.model, item_id,  # permissions read the organisation
+                          options=[joinedload(kind.model.organisation)])
     if item is None or not can_view_item(g.api_user, item):
         raise NotFound(f"{kind.noun}不存在，或您无权查看。")
     return item

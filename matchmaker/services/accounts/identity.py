@@ -11,6 +11,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
@@ -256,8 +257,11 @@ def create_token(user: User, name: str = "", *, days: int = 180) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a live token belongs to, or None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    """The active user a live token belongs to, or None: one statement (token, user and the
+    user's organisation, which most permission checks read)."""
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token))
+        .options(joinedload(ApiToken.user).joinedload(User.organisation)))
     now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
