@@ -77,6 +77,10 @@ class Match(TimestampMixin, db.Model):
     score: Mapped[float | None] = mapped_column(Float)
     factors: Mapped[dict] = mapped_column(JSON, default=dict)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
+    #: The need's candidates (offer ids, best first) as its page showed them when the
+    #: decision was recorded: what learning to rank counts as passed over. None for
+    #: decisions recorded before it was kept (learning then recomputes them).
+    shown_offer_ids: Mapped[list | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -4,11 +4,14 @@ A group is one need with at least one decision: the offers confirmed for it (sti
 confirmed, accepted or completed) are chosen; the offers rejected (否决) or declined (谢绝)
 for it, and the other candidates a coordinator had in front of them, were passed over.
 
-Which candidates were shown is not stored with a decision, so it is **recomputed** when
-learning: the need's top ``SHOWN`` candidates under the current weights (the length of the
-candidates page), with money as before the decisions (both sides' full budgets) and the
-offer's target regions applied, against every offer published now or decided on. Groups are
-numbered by the time of their first decision, oldest first, for the time split.
+Which candidates were shown is stored with each decision (``Match.shown_offer_ids``: the
+need's candidates page, read from the match index when the decision was recorded), so a group
+learns from what the coordinator really passed over, not from what today's weights would show.
+For decisions recorded before that was kept, it is **recomputed**: the need's top ``SHOWN``
+candidates under the current weights (the length of the candidates page), with money as
+before the decisions (both sides' full budgets) and the offer's target regions applied,
+against every offer published now or decided on. Groups are numbered by the time of their
+first decision, oldest first, for the time split.
 """
 
 from __future__ import annotations
@@ -61,15 +64,18 @@ def counts() -> dict[str, int]:
 
 def _decided() -> dict[int, dict]:
     """need id → {"chosen": set, "other": set, "first": time}, needs with a choice only."""
-    stmt = (select(Match.need_id, Match.offer_id, Match.status, Match.created_at)
+    stmt = (select(Match.need_id, Match.offer_id, Match.status, Match.created_at,
+                   Match.shown_offer_ids)
             .where(Match.status.in_((*LIVE_STATUSES, *NEGATIVE)))
             .order_by(Match.created_at, Match.id))
     needs: dict[int, dict] = {}
-    for need_id, offer_id, status, at in db.session.execute(stmt):
+    for need_id, offer_id, status, at, shown in db.session.execute(stmt):
         item = needs.setdefault(need_id, {"chosen": set(), "other": set(), "first": at,
-                                          "statuses": []})
+                                          "statuses": [], "shown": None})
         (item["chosen"] if status in LIVE_STATUSES else item["other"]).add(offer_id)
         item["statuses"].append(status)
+        if shown is not None:  # kept with the decision: what the page showed then
+            item["shown"] = (item["shown"] or set()) | {int(o) for o in shown}
     return {k: v for k, v in needs.items() if v["chosen"]}
 
 
@@ -131,7 +137,8 @@ def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
         return empty, tally
     order = sorted(decided, key=lambda n: (decided[n]["first"], n))
     needs = _needs(order)
-    offers = _offers({o for item in decided.values() for o in item["chosen"] | item["other"]})
+    offers = _offers({o for item in decided.values()
+                      for o in item["chosen"] | item["other"] | (item["shown"] or set())})
     if len(needs) == 0 or len(offers) == 0:
         return empty, tally
     row, _ = text_model.ensure()
@@ -145,6 +152,8 @@ def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
         item = decided[int(needs.ids[i])]
         chosen = {column[o] for o in item["chosen"] if o in column}
         other = {column[o] for o in item["other"] if o in column} - chosen
+        if item["shown"] is not None:
+            shown = np.array([column[o] for o in item["shown"] if o in column], np.intp)
         passed = set(shown.tolist()) - chosen - other
         for j in sorted(chosen | other | passed):
             need_idx.append(i)

@@ -82,6 +82,19 @@ def _query(item: Need | Offer, other, key, *, sector: str, province: str, min_sc
     return [(e, other) for e, other in db.session.execute(stmt)]
 
 
+def shown_for_need(need: Need, limit: int) -> list[int] | None:
+    """The offer ids a need's candidates page shows now (best first), read from the index
+    as it stands, without applying pending changes (recording a decision must not refresh
+    or build the index); None when the index was never built (nothing is known)."""
+    if text_model.current() is None:
+        return None
+    if not _rankable(need):
+        return []
+    found = _query(need, Offer, E.offer_id, sector="", province="", min_score=0.0,
+                   limit=limit)
+    return [e.offer_id for e, _ in found]
+
+
 def for_need(need: Need, *, sector: str = "", province: str = "", min_score: float = 0.0,
              limit: int = 10) -> tuple[list[dict], datetime | None]:
     """Indexed offers for ``need``, best first, and when the oldest of them was computed."""

@@ -27,7 +27,7 @@ from ...permissions import (
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..money import wan_text
 from ..platform import audit, notifications
-from . import figures, ranking, requests
+from . import decisions, figures, index_read, ranking, requests
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,12 @@ def decide(d: Decision, *, by: User, ip: str | None = None) -> Match:
     need, offer = _load_pair(d)
     if live_match(need.id, offer.id) is not None:
         raise Conflict("该需求与供给已有进行中的对接。")
+    shown = index_read.shown_for_need(need, decisions.SHOWN)  # before scoring may fit a model
     scored = ranking.score_pair(need, offer)
     match = Match(need_id=need.id, offer_id=offer.id, status=d.status, note=d.note.strip(),
                   score=scored.get("score"), factors=scored.get("factors") or {},
-                  reasons=list(scored.get("reasons", ())), decided_by_id=by.id, amount_yuan=0)
+                  reasons=list(scored.get("reasons", ())), decided_by_id=by.id, amount_yuan=0,
+                  shown_offer_ids=shown)
     if d.status == "confirmed":
         for org in (need.organisation, offer.organisation):
             if org.status == "suspended":

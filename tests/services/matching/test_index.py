@@ -298,3 +298,19 @@ def test_a_pair_that_leaves_and_comes_back_is_never_announced_twice(world, peopl
     # The need's side was told about it once; a second fitting offer is still news.
     unit_of_work.run(lambda: factories.make_offer(shanghai, title="江孜县乡村教师培训"))
     assert len(notices(people["recipient"])) == 2
+
+
+def test_a_decision_keeps_the_candidates_its_need_showed_at_that_moment(world):
+    """What the coordinator had in front of them is kept with the decision (learning to
+    rank counts those as passed over), read from the index without refreshing it."""
+    other = unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="乡村教师培训"))
+    shown = offer_ids(world["need"])
+    assert set(shown) == {world["offer"].id, other.id}
+    match = unit_of_work.run(lambda: lifecycle.decide(
+        lifecycle.Decision(world["need"].id, world["offer"].id, "confirmed",
+                           amount_yuan=100_000), by=world["coord"]))
+    db.session.expire_all()
+    assert match.shown_offer_ids == shown  # best first, as the page listed them
+    rejected = unit_of_work.run(lambda: lifecycle.decide(
+        lifecycle.Decision(world["need"].id, other.id, "rejected"), by=world["coord"]))
+    assert rejected.shown_offer_ids == [other.id]  # the confirmed pair is no longer a candidate

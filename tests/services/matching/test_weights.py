@@ -149,3 +149,22 @@ def test_migration_keeps_weights_adopted_in_the_old_file(tmp_path):
         assert weights.current_weights()["text"] == 0.5
         db.session.remove()
         db.engine.dispose()
+
+
+def test_learning_counts_what_was_shown_when_deciding_not_what_would_be_shown_now(ctx, users,
+                                                                                   sides):
+    from matchmaker.services.matching import index
+
+    [(need, offers)] = dh.make_needs(*sides, 1)
+    unit_of_work.run(lambda: index.rebuild(refit=True))
+    unit_of_work.run(lambda: lifecycle.decide(
+        lifecycle.Decision(need.id, offers[0].id, "confirmed", amount_yuan=100_000),
+        by=users["coordinator"]))
+    # Published after the decision: today's ranking would show it, the coordinator never saw it.
+    later = unit_of_work.run(lambda: factories.make_offer(
+        sides[1], title=need.title, description=need.description, budget_yuan=2_000_000))
+    groups, tally = decisions.load(weights.current_weights())
+    assert tally.groups == 1 and tally.confirmed == 1
+    assert tally.passed_over == len(offers) - 1  # the three others shown then, not ``later``
+    assert len(groups.relevance) == len(offers) and groups.relevance.sum() == 1
+    assert later.id not in {o.id for o in offers}
