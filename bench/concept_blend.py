@@ -18,7 +18,18 @@ v3 needs are cut to the tuning part before anything is scored; offers written fo
 needs stay candidates (as in ``tune_v3.py``) but no held-out need is ever scored, and only the
 tuning entries of ``phrases.py`` are read.
 
-    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/concept_blend.py
+Blends (``w`` the concept weight, cos the cosine of the two concept sets, "has": the
+document names a concept): ``scaled`` the engine before (text rows of documents that name a
+concept scaled by √(1 − w)); ``additive`` (text + w·cos)/(1 + w); ``bonus`` min(1, text + w·cos);
+``shift`` text + w·(cos − c·[both have]); ``asym`` offer text rows scaled by (1 − w) when the
+offer has a concept; ``either`` (adopted: ``concepts.augment``) text·(1 − w·[both have]) +
+w·cos, i.e. the blend only when both sides name a concept, else text alone; ``either-kK`` the
+same with the correction on the first K text columns only. Modifiers: ``fit-sub``/``fit-top`` a
+document's concept counts only when its sector fits the document's sector (same sub-sector or
+parent / same top-level sector); ``spec≥k`` drops terms the scan finds in v3 tuning texts of
+k or more sub-sectors other than their concept's; ``len>2`` drops terms of ≤ 2 characters.
+
+    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/concept_blend.py [variant prefix ...]
 """
 
 from __future__ import annotations
@@ -35,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tune_v3 import PART, tuning_only, v2_all  # noqa: E402
 
-from matchmaker.scoring.concepts import ConceptLexicon  # noqa: E402
+from matchmaker.scoring.concepts import ConceptLexicon, augment  # noqa: E402
 from tests.scoring import evalset_v2, evalset_v3  # noqa: E402
 from tests.scoring.evalset import _rows  # noqa: E402
 from tests.scoring.evalset_v3 import compare  # noqa: E402
@@ -122,14 +133,27 @@ def unit_rows(concepts: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 def blend(mode: str, w: float, text: np.ndarray, concepts, side: str) -> np.ndarray:
     """Rows whose dot products give the blended text factor (need rows for side 'need')."""
     unit, has = unit_rows(concepts)
-    if mode == "scaled":  # the current augment
+    if mode == "scaled":  # concepts.augment before issue 14's fourth round
         scale = np.where(has > 0, np.sqrt(1 - w), 1.0).astype(np.float32)
         return np.hstack([text * scale[:, None], unit * np.sqrt(w)])
     if mode == "additive":  # (text + w·cos) / (1 + w)
         return np.hstack([text / np.sqrt(1 + w), unit * np.sqrt(w / (1 + w))])
-    if mode == "either":  # text·(1 − w·[both have]) + w·cos
+    if mode.startswith("shift"):  # text + w·(cos − c·[both have]): one extra column
+        c = float(mode.split()[1])
         sign = -1.0 if side == "need" else 1.0
-        return np.hstack([text, text * (sign * np.sqrt(w) * has)[:, None], unit * np.sqrt(w)])
+        return np.hstack([text, (sign * np.sqrt(w * c) * has)[:, None], unit * np.sqrt(w)])
+    if mode == "asym":  # offer rows scaled by (1 − w) when the offer names a concept
+        scale = (1 - w * has) if side == "offer" else np.ones_like(has)
+        return np.hstack([text * scale[:, None], unit * np.sqrt(w)])
+    if mode == "bonus":  # min(1, text + w·cos) (the cap: factor_matrices clips at 1)
+        return np.hstack([text, unit * np.sqrt(w)])
+    if mode.startswith("either-k"):  # the correction on the first k text columns only
+        k = int(mode[len("either-k"):])
+        sign = -1.0 if side == "need" else 1.0
+        return np.hstack([text, text[:, :k] * (sign * np.sqrt(w) * has)[:, None],
+                          unit * np.sqrt(w)])
+    if mode == "either":  # text·(1 − w·[both have]) + w·cos: the engine's concepts.augment
+        return augment(text, concepts, w, side)
     raise ValueError(mode)
 
 
@@ -253,42 +277,30 @@ def main() -> None:
         out["v2"] = evalset_v2.metrics(sc, cand, v2, PART)
         return out
 
-    variants = {
-        "scaled .7 (current)": ("scaled", 0.7, None, None),
-        "scaled .5": ("scaled", 0.5, None, None),
-        "additive .3": ("additive", 0.3, None, None),
-        "additive .5": ("additive", 0.5, None, None),
-        "additive .7": ("additive", 0.7, None, None),
-        "additive 1": ("additive", 1.0, None, None),
-        "either .7": ("either", 0.7, None, None),
-        "either .5": ("either", 0.5, None, None),
-        "either .3": ("either", 0.3, None, None),
-        "either .6": ("either", 0.6, None, None),
-        "either .8": ("either", 0.8, None, None),
-        "either .9": ("either", 0.9, None, None),
-        "either .5 fit-sub": ("either", 0.5, None, "sub"),
-        "either .6 fit-sub": ("either", 0.6, None, "sub"),
-        "either .8 fit-sub": ("either", 0.8, None, "sub"),
-        "either .8 fit-sub spec≥2": ("either", 0.8, "spec≥2", "sub"),
-        "either .7 fit-sub spec≥2": ("either", 0.7, "spec≥2", "sub"),
-        "scaled .7 fit-sub": ("scaled", 0.7, None, "sub"),
-        "scaled .7 fit-top": ("scaled", 0.7, None, "top"),
-        "scaled .7 spec≥1": ("scaled", 0.7, "spec≥1", None),
-        "scaled .7 spec≥2": ("scaled", 0.7, "spec≥2", None),
-        "scaled .7 len>2": ("scaled", 0.7, "len>2", None),
-        "additive .5 fit-sub": ("additive", 0.5, None, "sub"),
-        "additive .5 spec≥1": ("additive", 0.5, "spec≥1", None),
-        "additive .5 fit-sub spec≥1": ("additive", 0.5, "spec≥1", "sub"),
-        "either .7 fit-sub": ("either", 0.7, None, "sub"),
-        "either .7 spec≥1": ("either", 0.7, "spec≥1", None),
-        "either .7 fit-sub spec≥1": ("either", 0.7, "spec≥1", "sub"),
-        "either .7 fit-top spec≥1": ("either", 0.7, "spec≥1", "top"),
-    }
+    variants = {"scaled .7 (before)": ("scaled", 0.7, None, None),
+                "scaled .5": ("scaled", 0.5, None, None)}
+    variants.update({f"additive {w:g}": ("additive", w, None, None) for w in (0.3, 0.5, 0.7, 1)})
+    variants.update({f"bonus {w:g}": ("bonus", w, None, None)
+                     for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1)})
+    variants.update({f"shift {w:g} c{c:g}": (f"shift {c}", w, None, None)
+                     for w, c in ((0.7, 0.2), (0.7, 0.3), (0.7, 0.4), (0.7, 0.5), (0.7, 0.6),
+                                  (0.5, 0.3), (0.5, 0.5), (0.85, 0.4))})
+    variants.update({f"asym {w:g}": ("asym", w, None, None) for w in (0.5, 0.7)})
+    variants.update({f"either {w:g}": ("either", w, None, None)
+                     for w in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9)})
+    variants.update({f"either-k{k} 0.7": (f"either-k{k}", 0.7, None, None) for k in (16, 32, 64)})
+    for mode, w in (("scaled", 0.7), ("additive", 0.5), ("bonus", 0.7), ("either", 0.7)):
+        for rule, fit in ((None, "sub"), (None, "top"), ("spec≥1", None), ("spec≥2", None),
+                          ("len>2", None), ("spec≥1", "sub"), ("spec≥2", "sub")):
+            label = " ".join(x for x in (f"{mode} {w:g}", fit and f"fit-{fit}", rule) if x)
+            variants[label] = (mode, w, rule, fit)
+    for w in (0.5, 0.6, 0.8):
+        variants[f"either {w:g} fit-sub"] = ("either", w, None, "sub")
     only = [a for a in sys.argv[1:] if not a.startswith("-")]
     print("NDCG@5/hit@1/MRR per condition; 'unseen' = mean NDCG@5 over " + ", ".join(UNSEEN))
     print(f"{'variant':<28}" + "".join(f"{c:>20}" for c in CONDITIONS) + f"{'unseen':>8}")
     for name, (mode, w, rule, fit) in variants.items():
-        if only and not any(o in name for o in only):
+        if only and not any(name.startswith(o) for o in only):
             continue
         m = run(mode, w, rule, fit)
         unseen = np.mean([m[c]["ndcg@5"] for c in UNSEEN])

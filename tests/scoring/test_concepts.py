@@ -86,6 +86,23 @@ def test_an_offer_in_words_the_lexicon_does_not_know_keeps_its_text_similarity(r
     assert factors["text"][0, 0] == pytest.approx(before, abs=1e-5)
 
 
+def test_a_targeted_offer_in_unknown_words_beats_an_open_one_in_known_words(ref):
+    """Regression (issue 14, held-out failure): the need and an open offer name the concept,
+    the offer aimed at the need's county says the same in words the lexicon does not know.
+    The open offer won on the concept alone while the targeted one was marked down."""
+    need_table = needs({"title": "江孜县乡村教师培训",
+                        "description": "组织全县乡村学校老师开展教学能力轮训"})
+    offer_table = offers(
+        {"title": "园丁赋能计划", "description": "资助乡村学校老师外出跟岗研修",
+         "org_region_code": "440000"},
+        {"title": "江孜县乡村学校老师教学能力轮训", "target_region_codes": ("540222",),
+         "org_region_code": "440000"})
+    lexicon = ConceptLexicon.shipped()
+    assert lexicon.transform(need_table.titles).nnz == 1
+    assert lexicon.transform([offer_table.titles[1]]).nnz == 0
+    assert MatchScorer(ref).fit(offer_table, need_table).rank(need_table).offer_index[0] == 1
+
+
 def test_gates_keep_wrong_sector_and_no_money_below_a_fitting_offer(ref):
     need_table = needs({"title": "江孜县乡村教师培训"})
     offer_table = offers(
