@@ -7,6 +7,8 @@ v3's tuning phrases were used to grow the concept lexicon, so on them the lexico
 every concept, unlike on unseen wording. Each candidate is therefore also scored with thinned
 lexicons (each synonym kept with probability ½, ¼) and with none: the tuning part as unseen
 wording looks to the lexicon. The objective is the mean NDCG@5 over the five runs.
+How the concept overlap enters the text factor was chosen with ``bench/concept_blend.py``,
+which adds phrase-fold runs (lexicon terms of unseen tuning phrasings removed).
 
     PYTHONPATH=$PWD /work/main/.venv/bin/python bench/tune_v3.py          # gates × values
     PYTHONPATH=$PWD /work/main/.venv/bin/python bench/tune_v3.py --quick  # char tokens only
@@ -193,7 +195,7 @@ def main() -> None:
         text_search(Runs())
         return
     if "--why" in sys.argv[1:]:
-        swaps(Runs(), "both" if "both" in sys.argv[1:] else "char", 0.7)
+        swaps(Runs(), "both" if "both" in sys.argv[1:] else "char", CONCEPT_WEIGHTS[0])
         return
     runs = Runs()
     saved = (gates.REGION_GATE.copy(), factor_tables.REGION_VALUES.copy(),

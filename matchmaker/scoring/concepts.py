@@ -114,19 +114,33 @@ class ConceptLexicon:
         return matrix
 
 
-def augment(vectors: np.ndarray, concepts: sparse.csr_matrix, weight: float) -> np.ndarray:
-    """Append unit concept rows to unit text rows so that a dot product is
-    ``(1 - weight)·text + weight·concept overlap`` (cosine of the concept sets).
+def augment(vectors: np.ndarray, concepts: sparse.csr_matrix, weight: float,
+            side: str) -> np.ndarray:
+    """Rows whose dot product (a need's row with an offer's row) is
 
-    A document that mentions no concept keeps its text row whole, so two such documents
-    compare by text alone.
+    ``(1 - weight)·text + weight·concept overlap`` when both documents mention a concept,
+    ``text`` when either mentions none,
+
+    where text is the dot product of the unit text rows and the concept overlap the cosine
+    of the two concept sets. A concept is evidence only where both sides have one: a
+    document whose wording the lexicon does not know keeps its text similarity whole (an
+    offer is not marked down because only the need's words are in the lexicon).
+
+    The factor ``1 - weight·[need has]·[offer has]`` is not a product of one number per
+    document, so each row carries the text part twice: ``[text, ±√weight·has·text, √weight
+    ·concepts]``, with the second copy negated on the need side. It stays one dot product
+    of stored rows (``side`` is ``"need"`` or ``"offer"``; both sides must be built by
+    this function with the same ``weight``).
     """
+    if side not in ("need", "offer"):
+        raise ValueError(f"side must be 'need' or 'offer', not {side!r}")
     counts = np.asarray(concepts.sum(axis=1)).ravel()
-    has = counts > 0
-    scale = np.where(has, np.sqrt(1.0 - weight), 1.0).astype(np.float32)
-    part = concepts.multiply(np.where(has, np.sqrt(weight / np.maximum(counts, 1)), 0.0)[:, None])
-    return np.hstack([vectors * scale[:, None],
-                      np.asarray(part.toarray(), dtype=np.float32)])
+    has = (counts > 0).astype(np.float32)
+    sign = -1.0 if side == "need" else 1.0
+    unit = concepts.multiply(np.sqrt(weight / np.maximum(counts, 1))[:, None])
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return np.hstack([vectors, vectors * (sign * np.sqrt(weight) * has)[:, None],
+                      np.asarray(unit.toarray(), dtype=np.float32)])
 
 
 def shared_concepts(need_concepts: sparse.csr_matrix, offer_concepts: sparse.csr_matrix,

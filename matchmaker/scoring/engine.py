@@ -48,7 +48,8 @@ class MatchScorer:
         True the one the embedder carries (``embedder.lexicon_``: the persisted text model
         carries the database's lexicon), else the shipped one (``data/concepts.csv``).
     concept_weight : float, default 0.7
-        Share of the concept overlap in the text factor.
+        Share of the concept overlap in the text factor of a pair whose two sides both
+        mention a concept; a pair where either side mentions none compares by text alone.
     gated : bool, default True
         Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
 
@@ -67,6 +68,7 @@ class MatchScorer:
     embedder_ : TextEmbedder
     lexicon_ : ConceptLexicon or None
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
+        Offer rows of ``concepts.augment`` (need rows differ: see there).
     """
 
     def __init__(self, reference: Reference, weights: Mapping[str, float] | None = None,
@@ -103,10 +105,10 @@ class MatchScorer:
         self.lexicon_ = self._lexicon()
         base = (self.embedder_.transform(docs) if self.embedder is not None
                 else self.embedder_.fit_transform(docs))
-        vectors = self._with_concepts(base, docs)
-        self.offer_vectors_ = vectors[:len(offers)]
+        n = len(offers)
+        self.offer_vectors_ = self._with_concepts(base[:n], docs[:n], "offer")
         if needs is not None:  # kept so rank(needs) does not tokenise them again
-            self._need_cache = (needs, vectors[len(offers):])
+            self._need_cache = (needs, self._with_concepts(base[n:], docs[n:], "need"))
         self.region_group_ = self._region_groups()
         return self
 
@@ -126,16 +128,18 @@ class MatchScorer:
             groups[row] = self.region_index_.get(prefecture, row) if prefecture else row
         return groups
 
-    def _with_concepts(self, vectors: np.ndarray, docs: list[str]) -> np.ndarray:
+    def _with_concepts(self, vectors: np.ndarray, docs: list[str], side: str) -> np.ndarray:
+        """Text rows with the concept evidence (``concepts.augment``); need and offer rows
+        differ, so ``side`` says which these are."""
         if self.lexicon_ is None:
             return vectors
-        return augment(vectors, self.lexicon_.transform(docs), self.concept_weight)
+        return augment(vectors, self.lexicon_.transform(docs), self.concept_weight, side)
 
     def _need_vectors(self, needs: NeedTable) -> np.ndarray:
         if self._need_cache is not None and self._need_cache[0] is needs:
             return self._need_cache[1]
         docs = self.embedder_.documents(needs.titles, needs.descriptions)
-        return self._with_concepts(self.embedder_.transform(docs), docs)
+        return self._with_concepts(self.embedder_.transform(docs), docs, "need")
 
     def _prepare(self, needs: NeedTable) -> _Prepared:
         unknown_sector = len(self.sector_index_)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from scipy import sparse
 
 from matchmaker.scoring import FACTORS, MatchScorer, explain
-from matchmaker.scoring.concepts import ConceptLexicon, shared_concepts
+from matchmaker.scoring.concepts import ConceptLexicon, augment, shared_concepts
 
 from .conftest import needs, offers
 from .refdata import shipped_reference
@@ -42,6 +44,63 @@ def test_concepts_raise_the_text_factor_of_paraphrases(ref):
     before = plain.score_pairs(need_table, [0], [0]).factors[0, text]
     after = rich.score_pairs(need_table, [0], [0]).factors[0, text]
     assert after > before + 0.2 and 0 <= after <= 1
+
+
+def test_augment_is_concept_evidence_only_where_both_sides_have_a_concept():
+    """One dot product of a need row and an offer row gives text·(1 − w) + w·overlap when
+    both mention a concept and the text similarity untouched when either mentions none."""
+    rng = np.random.default_rng(0)
+    text_n = rng.normal(size=(5, 8)).astype(np.float32)
+    text_o = rng.normal(size=(6, 8)).astype(np.float32)
+    text_n /= np.linalg.norm(text_n, axis=1, keepdims=True)
+    text_o /= np.linalg.norm(text_o, axis=1, keepdims=True)
+    c_n = sparse.csr_matrix(np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 0, 0]],
+                                     np.float32))
+    c_o = sparse.csr_matrix(np.array([[1, 0, 0], [0, 0, 0], [0, 1, 1], [1, 1, 1], [0, 0, 0],
+                                      [0, 0, 1]], np.float32))
+    w = 0.7
+    got = augment(text_n, c_n, w, "need") @ augment(text_o, c_o, w, "offer").T
+    unit_n = c_n.toarray() / np.maximum(np.linalg.norm(c_n.toarray(), axis=1, keepdims=True), 1)
+    unit_o = c_o.toarray() / np.maximum(np.linalg.norm(c_o.toarray(), axis=1, keepdims=True), 1)
+    both = np.outer(c_n.getnnz(axis=1) > 0, c_o.getnnz(axis=1) > 0)
+    text = text_n @ text_o.T
+    want = np.where(both, (1 - w) * text + w * (unit_n @ unit_o.T), text)
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_an_offer_in_words_the_lexicon_does_not_know_keeps_its_text_similarity(ref):
+    """Regression (issue 14, unseen wording): the need names a concept, the offer's words are
+    in no concept. Its text factor used to be scaled by √(1 − w) ≈ 0.55 for the need's
+    concept alone, so a wrong offer whose words hit the concept overtook it."""
+    need_table = needs({"title": "先心病患儿救治 手术费用资助", "sector_code": "0101"})
+    offer_table = offers({"title": "患儿手术费用资助", "sector_codes": ("0101",)})
+    assert ConceptLexicon.shipped().transform(offer_table.titles).nnz == 0
+    text = FACTORS.index("text")
+    plain = MatchScorer(ref, concepts=False).fit(offer_table, need_table)
+    rich = MatchScorer(ref).fit(offer_table, need_table)
+    before = plain.score_pairs(need_table, [0], [0]).factors[0, text]
+    after = rich.score_pairs(need_table, [0], [0]).factors[0, text]
+    assert before > 0.3
+    assert after == pytest.approx(before, abs=1e-5)
+    factors, _ = rich.factor_matrices(need_table)
+    assert factors["text"][0, 0] == pytest.approx(before, abs=1e-5)
+
+
+def test_a_targeted_offer_in_unknown_words_beats_an_open_one_in_known_words(ref):
+    """Regression (issue 14, held-out failure): the need and an open offer name the concept,
+    the offer aimed at the need's county says the same in words the lexicon does not know.
+    The open offer won on the concept alone while the targeted one was marked down."""
+    need_table = needs({"title": "江孜县乡村教师培训",
+                        "description": "组织全县乡村学校老师开展教学能力轮训"})
+    offer_table = offers(
+        {"title": "园丁赋能计划", "description": "资助乡村学校老师外出跟岗研修",
+         "org_region_code": "440000"},
+        {"title": "江孜县乡村学校老师教学能力轮训", "target_region_codes": ("540222",),
+         "org_region_code": "440000"})
+    lexicon = ConceptLexicon.shipped()
+    assert lexicon.transform(need_table.titles).nnz == 1
+    assert lexicon.transform([offer_table.titles[1]]).nnz == 0
+    assert MatchScorer(ref).fit(offer_table, need_table).rank(need_table).offer_index[0] == 1
 
 
 def test_gates_keep_wrong_sector_and_no_money_below_a_fitting_offer(ref):
