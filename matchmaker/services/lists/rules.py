@@ -155,6 +155,10 @@ def set_status(item: Any, status: str, *, by: User | None, ip: str | None = None
                  organisation_id=item.organisation_id, changes={"status": [item.status, status]})
     item.status = status
     db.session.flush()
+    if status == "closed":  # its open 申请对接 can no longer be confirmed: they end
+        from ..matching import requests as match_requests  # matching builds on lists
+
+        match_requests.end_for_closed(item, by=by, ip=ip)
 
 
 def has_matches(item: Any) -> bool:

@@ -88,13 +88,13 @@ def ask(need_id: int, offer_id: int, *, by: User, note: str = "",
     return req
 
 
-def _close(req_id: int, status: str, *, by: User, reason: str = "",
+def _close(req_id: int, status: str, *, by: User | None, reason: str = "",
            match: Match | None = None) -> MatchRequest | None:
     """Move an open request to ``status`` in one conditional UPDATE (two coordinators at
     once: one wins). None when it was no longer open."""
     changed = db.session.execute(
         update(MatchRequest).where(MatchRequest.id == req_id, MatchRequest.status == "open")
-        .values(status=status, decided_by_id=by.id, decided_at=utcnow(),
+        .values(status=status, decided_by_id=by.id if by else None, decided_at=utcnow(),
                 decline_reason=reason, match_id=match.id if match else None,
                 updated_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
@@ -142,6 +142,24 @@ def settle(match: Match, *, by: User, ip: str | None = None) -> MatchRequest | N
         "request_status": ["open", closed.status], "match_id": [None, match.id]})
     notifications.match_request_event(closed, event)
     return closed
+
+
+def end_for_closed(item: Need | Offer, *, by: User | None, ip: str | None = None) -> int:
+    """``item`` was closed: every open request touching it can no longer be confirmed, so
+    it ends now (declined, saying why), and its asker is told unless they closed it."""
+    label = "需求" if isinstance(item, Need) else "供给"
+    reason = f"{label}“{item.title}”已关闭，申请自动结束。"
+    ended = 0
+    for req in open_pairs(item).values():
+        closed = _close(req.id, "declined", by=by, reason=reason)
+        if closed is None:
+            continue
+        ended += 1
+        audit.record("match_request.declined", user=by, entity=closed, ip=ip, changes={
+            "request_status": ["open", "declined"], "reason": [None, reason]})
+        if by is None or closed.requested_by_id != by.id:
+            notifications.match_request_event(closed, "ended")
+    return ended
 
 
 def load(req_id: int) -> MatchRequest:

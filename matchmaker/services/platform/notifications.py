@@ -65,13 +65,15 @@ def match_event(match: Match, status: str) -> None:
 
 def match_request_event(req, event: str) -> None:
     """申请对接: a new request tells the coordinators (it is in their work queue); a declined
-    one tells the asker why; a done one tells the asker the pair was confirmed."""
+    one, or one ended because its need or offer closed, tells the asker why; a done one
+    tells the asker the pair was confirmed."""
     pair = f"“{req.need.title}” ⇄ “{req.offer.title}”"
     if event == "open":
         to_users(_coordinators(), f"{req.organisation.name}申请对接：{pair}。",
                  "/matches/requests")
-    elif event == "declined":
-        to_users([req.requested_by], f"您的对接申请未被采纳：{pair}。理由：{req.decline_reason}",
+    elif event in ("declined", "ended"):
+        said = "未被采纳" if event == "declined" else "已结束"
+        to_users([req.requested_by], f"您的对接申请{said}：{pair}。理由：{req.decline_reason}",
                  f"/matches/{'need' if req.side == 'need' else 'offer'}/"
                  f"{req.need_id if req.side == 'need' else req.offer_id}")
     elif event == "done" and req.match_id:

@@ -172,3 +172,30 @@ def test_the_item_pages_see_their_requests(pair, users):
     req = _ask(pair, users["supporter"])
     assert requests.for_item(need) == [req] == requests.for_item(offer)
     assert requests.open_pairs(offer) == {(need.id, offer.id): req}
+
+
+@pytest.mark.parametrize("closer, told", [("recipient", "supporter"), ("supporter", None)])
+def test_closing_an_item_ends_its_open_requests_and_tells_the_asker(pair, users, closer, told):
+    """A closed need or offer cannot be confirmed, so a request on it must not stay in the
+    coordinators' queue: it ends with the reason, the asker is told (unless they closed it)."""
+    from matchmaker.services.lists import rules
+
+    need, offer = pair
+    req = _ask(pair, users["supporter"])
+    item = need if closer == "recipient" else offer
+    unit_of_work.run(lambda: rules.set_status(item, "closed", by=users[closer]))
+    db.session.expire_all()
+    ended = db.session.get(MatchRequest, req.id)
+    label = "需求" if closer == "recipient" else "供给"
+    assert ended.status == "declined"
+    assert ended.decline_reason == f"{label}“{item.title}”已关闭，申请自动结束。"
+    assert ended.decided_by_id == users[closer].id
+    assert work_queue.open_requests_count() == 0
+    asked = _texts(users["supporter"])
+    if told:
+        assert any("您的对接申请已结束" in t and "已关闭" in t for t in asked)
+    else:
+        assert not any("已结束" in t for t in asked)
+    # Published again, the pair may be asked for anew.
+    unit_of_work.run(lambda: rules.set_status(item, "published", by=users[closer]))
+    assert _ask(pair, users["recipient"]).status == "open"
