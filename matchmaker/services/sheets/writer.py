@@ -15,12 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+if TYPE_CHECKING:  # openpyxl loads when a workbook is written, not with every command
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +63,9 @@ def xlsx(sheets: Iterable[Table | tuple[str, Sequence[Any], Iterable[Sequence[An
 def _workbook(sheets) -> Workbook:
     """A write-only workbook with the tables appended (openpyxl keeps the rows in temporary
     files until it is saved, not in memory)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     for table in _tables(sheets):
         ws = workbook.create_sheet(table.name[:31])
@@ -96,6 +98,8 @@ def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]],
 
 
 def _xlsx_cell(ws: Any, value: Any, as_text: bool) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None:
         return None
     if as_text and not isinstance(value, str):
