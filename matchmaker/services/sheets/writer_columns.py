@@ -104,26 +104,38 @@ def _check_value(value: Any) -> None:
         raise ValueError(f"cell value {value!r} is not a finite number")
 
 
-def _groups(table: ColumnTable) -> list[tuple[str, Any, list]]:
-    """The columns as groups: ("coded", codes, [values lists]) for adjacent Coded columns
-    sharing one codes array, ("numbers", 2-d array, [column indexes]) otherwise."""
-    groups: list[tuple[str, Any, list]] = []
-    start = 0
+def _groups(table: ColumnTable) -> list[tuple[Any, list[list[Any]] | None]]:
+    """The columns as (codes, [values lists]) for adjacent Coded columns sharing one codes
+    array, and (integer column, None) for each number column."""
+    groups: list[tuple[Any, list[list[Any]] | None]] = []
     for column in table.columns:
         if isinstance(column, Coded):
             for value in column.values:
                 _check_value(value)
             last = groups[-1] if groups else None
-            if last and last[0] == "coded" and last[1] is column.codes:
-                last[2].append((start, column.values))
+            if last and last[1] is not None and last[0] is column.codes:
+                last[1].append(list(column.values))
             else:
-                groups.append(("coded", column.codes, [(start, column.values)]))
+                groups.append((column.codes, [list(column.values)]))
         else:
             array = np.asarray(column)
-            array = array[:, None] if array.ndim == 1 else array
-            groups.append(("numbers", array, list(range(start, start + array.shape[1]))))
-        start += _width(column)
+            for k in range(1 if array.ndim == 1 else array.shape[1]):
+                groups.append((array if array.ndim == 1 else array[:, k], None))
     return groups
+
+
+def _digits(column: np.ndarray) -> list[str] | None:
+    """``str(k)`` for k in 0..max when the column holds small non-negative integers (as the
+    0–100 points do): a list lookup per cell instead of a conversion."""
+    if len(column) and column.min() >= 0 and column.max() < 2**16:
+        return [str(k) for k in range(int(column.max()) + 1)]
+    return None
+
+
+def _cells(data: np.ndarray, texts: list[str] | None, start: int, stop: int):
+    """The rendered cells of rows ``start:stop``: ``texts[code]`` or the number's digits."""
+    block = data[start:stop].tolist()
+    return map(str, block) if texts is None else map(texts.__getitem__, block)
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -140,24 +152,18 @@ def csv_field(value: Any) -> str:
 
 
 def _save_csv(path: Path, table: ColumnTable) -> None:
-    groups = _groups(table)
-    rendered = []  # per group: the joined fields per code, or the row format of numbers
-    for kind, data, parts in groups:
-        if kind == "coded":
-            fields = [[csv_field(v) for v in values] for _, values in parts]
-            rendered.append([",".join(cells) for cells in zip(*fields, strict=True)])
+    columns = []  # (codes or numbers, the joined fields per code or the digits)
+    for data, values in _groups(table):
+        if values is None:
+            columns.append((data, _digits(data)))
         else:
-            rendered.append(",".join(["%d"] * data.shape[1]))
+            fields = [[csv_field(v) for v in column] for column in values]
+            columns.append((data, [",".join(cells) for cells in zip(*fields, strict=True)]))
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         fh.write(",".join(csv_field(h) for h in table.headers) + "\r\n")
         for start in range(0, len(table), BLOCK):
             stop = min(start + BLOCK, len(table))
-            parts = []
-            for (kind, data, _), texts in zip(groups, rendered, strict=True):
-                if kind == "coded":
-                    parts.append(map(texts.__getitem__, data[start:stop].tolist()))
-                else:
-                    parts.append(map(texts.__mod__, map(tuple, data[start:stop].tolist())))
+            parts = [_cells(data, texts, start, stop) for data, texts in columns]
             fh.write("\r\n".join(map(",".join, zip(*parts, strict=True))) + "\r\n")
 
 
@@ -220,7 +226,8 @@ def _save_xlsx(path: Path, table: ColumnTable) -> None:
             for k in range(1 if array.ndim == 1 else array.shape[1]):
                 at += 1
                 template.append(f'<c r="{column_letter(at - 1)}{{0}}"><v>{{{at}}}</v></c>')
-                columns.append((array if array.ndim == 1 else array[:, k], None))
+                data = array if array.ndim == 1 else array[:, k]
+                columns.append((data, _digits(data)))
     template.append("</row>")
     row_format = "".join(template)
     header = "".join(f'<c r="{column_letter(k)}1"{strings.cell(h)}'
@@ -233,11 +240,8 @@ def _save_xlsx(path: Path, table: ColumnTable) -> None:
                       f'<row r="1">{header}</row>').encode())
             for start in range(0, n_rows, BLOCK):
                 stop = min(start + BLOCK, n_rows)
-                args = [map(str, range(start + 2, stop + 2))]
-                for data, cells in columns:
-                    block = data[start:stop].tolist()
-                    args.append(map(str, block) if cells is None
-                                else map(cells.__getitem__, block))
+                args = [map(str, range(start + 2, stop + 2)),
+                        *(_cells(data, texts, start, stop) for data, texts in columns)]
                 fh.write("".join(starmap(row_format.format, zip(*args, strict=True))).encode())
             fh.write(b"</sheetData></worksheet>")
         zf.writestr("xl/sharedStrings.xml", strings.xml())
