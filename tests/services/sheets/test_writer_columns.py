@@ -133,6 +133,16 @@ def test_columns_are_checked():
         ColumnTable("表", ["甲"], [np.zeros(2)])  # floats go in as Coded values
 
 
+def test_codes_are_checked():
+    with pytest.raises(ValueError, match="outside"):
+        Coded(np.array([0, 2]), ["甲", "乙"])
+    with pytest.raises(ValueError, match="outside"):
+        Coded(np.array([-1]), ["甲"])  # would silently pick the last value
+    with pytest.raises(TypeError):
+        Coded(np.array([0.0]), ["甲"])
+    assert isinstance(Coded([0, 0], ["甲"]).codes, np.ndarray)
+
+
 def test_values_of_other_types_are_refused(tmp_path):
     for bad in (True, float("nan"), object()):
         table = ColumnTable("表", ["甲"], [Coded(np.zeros(1, np.int64), [bad])])
