@@ -43,8 +43,7 @@ def _rows(table: ColumnTable) -> list[list]:
 def test_csv_is_what_the_row_writer_writes(tmp_path):
     table = _table()
     save_columns(tmp_path / "columns.csv", table)
-    writer.save_stream(tmp_path / "rows.csv", writer.Table("推荐", HEADERS, _rows(table)))
-    assert (tmp_path / "columns.csv").read_bytes() == (tmp_path / "rows.csv").read_bytes()
+    assert (tmp_path / "columns.csv").read_bytes() == writer.csv_bytes([HEADERS, *_rows(table)])
 
 
 def test_csv_of_many_blocks(tmp_path, monkeypatch):
@@ -53,8 +52,7 @@ def test_csv_of_many_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr(writer_columns, "BLOCK", 7)  # rows are joined block by block
     table = _table(50)
     save_columns(tmp_path / "columns.csv", table)
-    writer.save_stream(tmp_path / "rows.csv", writer.Table("推荐", HEADERS, _rows(table)))
-    assert (tmp_path / "columns.csv").read_bytes() == (tmp_path / "rows.csv").read_bytes()
+    assert (tmp_path / "columns.csv").read_bytes() == writer.csv_bytes([HEADERS, *_rows(table)])
 
 
 @pytest.mark.parametrize("read_only", [True, False])
