@@ -50,3 +50,17 @@ def test_other_engines_keep_sqlite_defaults(app):
     create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with create_engine("sqlite://").connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 0
+
+
+def test_creating_the_app_loads_no_sheet_or_queue_library():
+    """Every ``flask`` command builds the app: openpyxl loads when a workbook is written or
+    read, Redis and RQ when REDIS_URL is set, and the dummy password hash is made on first
+    use, not at import (they cost ~0.6 s of every command's start-up)."""
+    done = _python(
+        "import sys; from matchmaker.app import create_app; "
+        "create_app('testing', {'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+        "from matchmaker.services.accounts import identity; "
+        "print(sorted(m for m in ('openpyxl', 'redis', 'rq') if m in sys.modules)); "
+        "print(identity._dummy_hash.cache_info().currsize)")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "0"]

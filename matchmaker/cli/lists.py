@@ -61,7 +61,10 @@ def rank_command(top_k, out, widen, learn_, background) -> None:
     click.echo(f"需求 {len(table.needs)} 条 × 供给 {len(table.offers)} 条，"
                f"推荐 {len(table)} 条，耗时 {table.seconds:.2f} 秒")
     if out:
-        batch.write_sheet(table, Path(out))
+        try:
+            batch.write_sheet(table, Path(out))
+        except DomainError as exc:
+            fail(exc)
         click.echo(f"已写出 {out}")
 
 

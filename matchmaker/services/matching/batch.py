@@ -1,9 +1,10 @@
 """Batch ranking (``flask rank``, the 推荐 sheet): every published need's best offers, as
 columns from the engine to the sheet.
 
-No dict per row: the ranking's index arrays pick titles from the item tables, the reasons
-are one joined string per distinct reason list (``explain_codes``), scores become 0–100
-points in one array operation, and the rows are streamed to the sheet writer.
+No dict or tuple per row: the sheet is columns (:mod:`..sheets.writer_columns`) — the
+ranking's index arrays pick ids and titles from the item tables, the reasons are one
+joined string per distinct reason list (``explain_codes``), scores become 0–100 points in
+one array operation — and each distinct title or reason is rendered once.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import numpy as np
 
 from ...scoring import FACTOR_LABELS, FACTORS
 from ...scoring.reasons import explain_codes
+from ..errors import DomainError
 
 SHEET_TITLE = "推荐"
 SHEET_HEADER = ["需求编号", "需求", "供给编号", "供给", "得分（0–100）",
                 *(f"{FACTOR_LABELS[f]}（0–100）" for f in FACTORS), "理由"]
 
-#: Positions of the sheet's text cells (titles, reasons); the others are numbers.
-TEXT_AT = (1, 3, len(SHEET_HEADER) - 1)
 
 
 @dataclass
@@ -42,12 +42,21 @@ class RankTable:
     def __len__(self) -> int:
         return len(self.need_index)
 
+    def sheet(self):
+        """The 推荐 sheet as columns: ids and titles coded by the pairs' item indexes."""
+        from ..sheets.writer_columns import Coded, ColumnTable
+
+        need_index, offer_index = self.need_index, self.offer_index
+        return ColumnTable(SHEET_TITLE, SHEET_HEADER, [
+            Coded(need_index, self.needs.ids.tolist()), Coded(need_index, self.needs.titles),
+            Coded(offer_index, self.offers.ids.tolist()), Coded(offer_index, self.offers.titles),
+            self.points, Coded(self.reason_codes, self.reason_texts)])
+
     def rows(self) -> Iterator[tuple]:
-        """Sheet rows, made as they are written."""
-        needs, offers = self.needs, self.offers
-        need_ids, offer_ids = needs.ids.tolist(), offers.ids.tolist()
-        n_titles, o_titles = needs.titles, offers.titles
-        texts = self.reason_texts
+        """Sheet rows as tuples (for tests and small tables; the sheet is written from
+        :meth:`sheet`)."""
+        need_ids, offer_ids = self.needs.ids.tolist(), self.offers.ids.tolist()
+        n_titles, o_titles, texts = self.needs.titles, self.offers.titles, self.reason_texts
         for i, j, points, code in zip(self.need_index.tolist(), self.offer_index.tolist(),
                                       self.points.tolist(), self.reason_codes.tolist(),
                                       strict=True):
@@ -81,8 +90,12 @@ def rank(top_k: int = 20, widen: bool = False) -> RankTable:
 
 def write_sheet(table: RankTable, path: Path) -> None:
     """Write the 推荐 sheet as .xlsx (sheet 推荐) or .csv (UTF-8 with BOM, for Excel),
-    streaming through the one sheet writer (titles that look like formulas stay text)."""
-    from ..sheets import writer
+    column-wise (titles that look like formulas stay text). Raises DomainError when an
+    .xlsx sheet would pass Excel's row limit."""
+    from ..sheets.writer_columns import XLSX_MAX_ROWS, save_columns
 
-    writer.save_stream(Path(path), writer.Table(SHEET_TITLE, SHEET_HEADER, table.rows()),
-                       text_at=TEXT_AT)
+    path = Path(path)
+    if path.suffix.lower() != ".csv" and len(table) + 1 > XLSX_MAX_ROWS:
+        raise DomainError(f"推荐共 {len(table):,} 条，超过 Excel 工作表的行数上限 "
+                          f"{XLSX_MAX_ROWS - 1:,}：请写出 .csv，或减小 --top。")
+    save_columns(path, table.sheet())

@@ -4,7 +4,6 @@ Never a URL, host or password: only states and counts."""
 from __future__ import annotations
 
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,6 +33,8 @@ def check() -> tuple[dict, bool]:
         report["redis"] = "not configured"
         report["jobs_backend"] = "in-process"
     else:
+        from redis.exceptions import RedisError  # loaded only where Redis is configured
+
         from .jobs import backend
 
         report["jobs_backend"] = "rq"

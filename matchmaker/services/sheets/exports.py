@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -176,6 +175,8 @@ def template(kind: str, *, org: Organisation | None, with_org_column: bool) -> b
                   f"在“{sheet_name}”工作表中从第 2 行起填写，每行一个项目；第一行的列名不要修改。"],
              ["", "", "本“填写说明”工作表不会被导入，示例列仅供参考。"],
              ["", "", "导入时会先检查每一行，只要有一处错误就不保存任何数据，并列出每个错误。"]]
+    from openpyxl.worksheet.datavalidation import DataValidation  # loads with a workbook
+
     names = db.session.scalars(select(Sector.name).order_by(Sector.sort_order, Sector.code)).all()
     validation = DataValidation(type="list", formula1=f"=领域列表!$A$1:$A${max(len(names), 1)}",
                                 allow_blank=True, errorStyle="warning", showErrorMessage=True,

@@ -23,11 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils.cell import range_boundaries
-
 from ..errors import DomainError
 from ..reference.regions import normalise_text
-from . import xlsx_rows
 from .writer import CSV_QUOTE
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -211,6 +208,10 @@ def _read_xlsx(data: bytes, known: set[str]) -> Sheet:
         raise SheetError("文件解压后过大，疑似压缩炸弹，已拒绝。")
     if "xl/workbook.xml" not in archive.namelist():
         raise SheetError("文件不是有效的 .xlsx 文件（缺少工作簿内容）。")
+    from openpyxl.utils.cell import range_boundaries  # openpyxl loads when a sheet is read
+
+    from . import xlsx_rows
+
     budget, merged, reader = _Budget(), [], None
     try:
         reader, source = xlsx_rows.open_first_sheet(data)

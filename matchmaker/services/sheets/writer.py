@@ -12,15 +12,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+if TYPE_CHECKING:  # openpyxl loads when a workbook is written, not with every command
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +63,9 @@ def xlsx(sheets: Iterable[Table | tuple[str, Sequence[Any], Iterable[Sequence[An
 def _workbook(sheets) -> Workbook:
     """A write-only workbook with the tables appended (openpyxl keeps the rows in temporary
     files until it is saved, not in memory)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     for table in _tables(sheets):
         ws = workbook.create_sheet(table.name[:31])
@@ -78,10 +80,6 @@ def _workbook(sheets) -> Workbook:
         text_set = set(table.text_columns)
         ws.append([_xlsx_cell(ws, h, False) for h in table.headers])
         text_idx = {i for i, h in enumerate(table.headers) if h in text_set}
-        if isinstance(table.rows, _Checked) and not text_idx:  # only marked cells change
-            for row in table.rows:
-                ws.append([_xlsx_cell(ws, v, False) if type(v) is _Inert else v for v in row])
-            continue
         for row in table.rows:
             ws.append([_xlsx_cell(ws, v, i in text_idx) for i, v in enumerate(row)])
     return workbook
@@ -96,6 +94,8 @@ def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]],
 
 
 def _xlsx_cell(ws: Any, value: Any, as_text: bool) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None:
         return None
     if as_text and not isinstance(value, str):
@@ -133,50 +133,6 @@ def csv_text(rows: Iterable[Sequence[Any]]) -> str:
 def csv_bytes(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
     """The rows as UTF-8 CSV bytes; with a BOM by default so Excel reads the Chinese text."""
     return (("\ufeff" if bom else "") + csv_text(rows)).encode("utf-8")
-
-
-def save_stream(path: Path, table: Table, *, text_at: Sequence[int] | None = None) -> None:
-    """Like :func:`save`, the rows written to ``path`` as they come (an iterator is never
-    held whole): .csv line by line, .xlsx through openpyxl's write-only mode.
-
-    ``text_at``: the only positions that may hold text (the others hold numbers or None,
-    no dates), so only those cells are checked for formula-like text; None checks every
-    cell."""
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        if text_at is not None:
-            table = replace(table, rows=_Checked(table.rows, list(text_at)))
-        _workbook([table]).save(path)
-        return
-    check = range(len(table.headers)) if text_at is None else list(text_at)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow([csv_value(v) for v in table.headers])
-        for row in table.rows:
-            row = list(row)
-            for i in check:
-                if is_formula_like(row[i]):
-                    row[i] = CSV_QUOTE + row[i]
-            out.writerow(row)
-
-
-class _Checked:
-    """Rows whose formula-like text at ``check`` is marked for a quoted text cell."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]], check: list[int]) -> None:
-        self.rows, self.check = rows, check
-
-    def __iter__(self):
-        for row in self.rows:
-            row = list(row)
-            for i in self.check:
-                if is_formula_like(row[i]):
-                    row[i] = _Inert(row[i])
-            yield row
-
-
-class _Inert(str):
-    """Text already known to look like a formula (written as a quoted text cell)."""
 
 
 def save(path: Path, table: Table) -> None:

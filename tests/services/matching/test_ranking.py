@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Pairing
-from matchmaker.scoring import FACTORS
+from matchmaker.scoring import FACTORS, NeedTable, OfferTable
+from matchmaker.services.errors import DomainError
 from matchmaker.services.matching import batch, ranking, weights
 from tests import decision_helpers as dh
 from tests import factories
@@ -144,6 +145,34 @@ def test_flask_rank_writes_the_sheet(cli, tmp_path, suffix):
     assert all(len(s) <= 3 and s == sorted(s, reverse=True) for s in by_need.values())
     teachers = [r for r in body if r[1] == "江孜县乡村教师培训"]
     assert teachers[0][3] == "基层教师能力提升"
+
+
+def test_flask_rank_xlsx_and_csv_carry_the_same_rows(cli, ctx, tmp_path):
+    """Both files hold the ranking's rows (ids, titles, points, reasons) as the row
+    tuples of the table say, in the same order."""
+    assert cli.invoke(args=["demo"]).exit_code == 0
+    for suffix in (".xlsx", ".csv"):
+        result = cli.invoke(args=["rank", "--top", "5", "--out", str(tmp_path / f"r{suffix}")])
+        assert result.exit_code == 0, result.output
+    sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["推荐"]
+    from_xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as fh:
+        from_csv = list(csv.reader(fh))
+    expected = [batch.SHEET_HEADER, *map(list, batch.rank(top_k=5).rows())]
+    assert len(expected) > 40
+    assert from_xlsx == expected
+    assert from_csv == [[str(v) for v in row] for row in expected]
+
+
+def test_rank_sheet_past_excel_rows_is_refused_as_xlsx(tmp_path):
+    n = 1_048_576  # rows of an Excel sheet, the header included: one too many
+    codes = np.zeros(n, np.intp)
+    table = batch.RankTable(NeedTable.from_records([{"id": 1, "title": "甲"}]),
+                            OfferTable.from_records([{"id": 2, "title": "乙"}]), codes, codes,
+                            np.zeros((n, 1 + len(FACTORS)), np.int64), codes, ["理由"], 0.0)
+    with pytest.raises(DomainError, match="超过 Excel 工作表的行数上限"):
+        batch.write_sheet(table, tmp_path / "r.xlsx")
+    assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_flask_rank_rejects_other_formats(cli, tmp_path):

@@ -13,14 +13,12 @@ from typing import Any
 
 import flask
 from flask import current_app, g, has_app_context, has_request_context
-from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
 from ....extensions import db
 from ....models import Job, User
 from . import registry
-from .backend import JOB_TIMEOUT, rq_queue
 
 log = logging.getLogger(__name__)
 PENDING, READY, DRAINING = "jobs_pending", "jobs_ready", "jobs_draining"
@@ -65,6 +63,10 @@ def _after_commit(session: Session) -> None:
         return
     url = current_app.config.get("REDIS_URL") if has_app_context() else None
     if url:
+        from redis.exceptions import RedisError  # Redis and RQ load only when configured
+
+        from .backend import JOB_TIMEOUT, rq_queue
+
         try:
             queue = rq_queue(url)
             for index, job_id in enumerate(ids):
