@@ -69,17 +69,19 @@ def _rebuild(refit: bool, keep: bool) -> int:
     return len(stored[0])
 
 
-def refresh_offers(offer_ids: list[int]) -> int:
-    """Replace the rows of these offers: each scored against every published need."""
-    return _refresh("offer", offer_ids)
+def refresh_offers(offer_ids: list[int], fresh=None) -> int:
+    """Replace the rows of these offers: each scored against every published need
+    (``fresh``: these offers as ``load_offers`` just returned them)."""
+    return _refresh("offer", offer_ids, fresh)
 
 
-def refresh_needs(need_ids: list[int]) -> int:
-    """Replace the rows of these needs: each scored against every published offer."""
-    return _refresh("need", need_ids)
+def refresh_needs(need_ids: list[int], fresh=None) -> int:
+    """Replace the rows of these needs: each scored against every published offer
+    (``fresh``: these needs as ``load_needs`` just returned them)."""
+    return _refresh("need", need_ids, fresh)
 
 
-def _refresh(side: str, ids: list[int]) -> int:
+def _refresh(side: str, ids: list[int], fresh=None) -> int:
     """Replace the rows of the ``side`` items ``ids``; they enter the other side's lists
     wherever they beat the lowest score kept there (the floors).
 
@@ -89,14 +91,14 @@ def _refresh(side: str, ids: list[int]) -> int:
     _serialise()
     ids, k = sorted({int(i) for i in ids}), top_k()
     if not live.LOCK.acquire(blocking=False):
-        return _refresh_with(live.private(k), side, ids, k)
+        return _refresh_with(live.private(k), side, ids, k, fresh)
     try:
-        return _refresh_with(live.current(k), side, ids, k)
+        return _refresh_with(live.current(k), side, ids, k, fresh)
     finally:
         live.LOCK.release()
 
 
-def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int) -> int:
+def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=None) -> int:
     own, other = (E.offer_id, E.need_id) if side == "offer" else (E.need_id, E.offer_id)
     own_floors, other_floors = ((cached.offer_floors, cached.need_floors) if side == "offer"
                                 else (cached.need_floors, cached.offer_floors))
@@ -106,7 +108,7 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int) -> int:
     other_floors.put(before, live.read_floors(other, before, k))
     state = cached.live
     if side == "offer":
-        fresh = load_offers(ids)
+        fresh = load_offers(ids) if fresh is None else fresh
         part = state.put_offers(ids, fresh)
         stored = _empty()
         if len(fresh) and len(state.needs):
@@ -117,7 +119,7 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int) -> int:
                                        prepared=state.prep)
         after = set(stored[0].tolist())
     else:
-        fresh = load_needs(ids)
+        fresh = load_needs(ids) if fresh is None else fresh
         prep = state.put_needs(ids, fresh)
         offers = state.scorer.offers_
         stored = _empty()
@@ -147,8 +149,9 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
     """Bring the index up to date after these changes (plain ids: enqueue-able).
 
     Items of ``org_ids`` (an organisation verified, suspended or moved) are refreshed too;
-    ``everything`` (reference data or weights changed), a missing or drifted text model,
-    or more changes than a tenth of the corpus rebuild the whole index. An incremental
+    ``everything`` (reference data or weights changed), a missing or drifted text model
+    (these items' text counts: :func:`.text_model.note_novel`), or more changes than a
+    tenth of the corpus rebuild the whole index. An incremental
     refresh notifies the owners of items that gained good new candidates
     (:mod:`.new_candidates`); a rebuild does not."""
     _serialise()
@@ -158,11 +161,16 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
             into.update(db.session.scalars(select(model.id).where(
                 model.organisation_id.in_(list(org_ids)))))
     row = text_model.current()
-    if everything or text_model.drifted(row) or \
+    if everything or row is None or \
             len(need_ids) + len(offer_ids) > max(50, text_model.corpus_size() // 10):
         return rebuild()  # announces nothing: every pair would be "new"
+    needs = load_needs(sorted(need_ids)) if need_ids else None
+    offers = load_offers(sorted(offer_ids)) if offer_ids else None
+    text_model.note_novel(row, needs, offers)
+    if text_model.drifted(row):
+        return rebuild()
     before = new_candidates.snapshot(need_ids, offer_ids)
-    stored = refresh_offers(sorted(offer_ids)) + refresh_needs(sorted(need_ids))
+    stored = refresh_offers(sorted(offer_ids), offers) + refresh_needs(sorted(need_ids), needs)
     db.session.flush()
     new_candidates.announce(before, need_ids, offer_ids)
     return stored

@@ -28,7 +28,7 @@ from ...models import MatchIndexEntry, MatchIndexLog
 from ...scoring import MatchScorer
 from ...scoring.live import LiveScorer
 from . import text_model
-from .ranking import load_needs, load_offers, load_reference
+from .ranking import load_needs, load_offers, load_reference, persisted_scorer
 from .weights import current_weights
 
 E = MatchIndexEntry
@@ -88,12 +88,7 @@ def _key(k: int) -> tuple:
 
 def scorer_for(offers, needs, reference) -> MatchScorer:
     """A scorer with the persisted text model and current weights, fitted on ``offers``."""
-    from flask import current_app
-
-    row, _ = text_model.ensure()
-    return MatchScorer(reference, weights=current_weights(),
-                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
-                       embedder=text_model.embedder_of(row)).fit(offers, needs)
+    return persisted_scorer(reference).fit(offers, needs)
 
 
 def floors_from_rows(ids: np.ndarray, scores: np.ndarray, k: int) -> dict[int, float]:
