@@ -93,7 +93,9 @@ def _refresh(side: str, ids: list[int], fresh=None) -> int:
     if not live.LOCK.acquire(blocking=False):
         return _refresh_with(live.private(k), side, ids, k, fresh)
     try:
-        return _refresh_with(live.current(k), side, ids, k, fresh)
+        cached = live.current(k)
+        with live.one_thread():
+            return _refresh_with(cached, side, ids, k, fresh)
     finally:
         live.LOCK.release()
 
@@ -102,10 +104,14 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=No
     own, other = (E.offer_id, E.need_id) if side == "offer" else (E.need_id, E.offer_id)
     own_floors, other_floors = ((cached.offer_floors, cached.need_floors) if side == "offer"
                                 else (cached.need_floors, cached.offer_floors))
-    before = set(db.session.scalars(select(other).where(own.in_(ids))))
-    db.session.execute(delete(MatchIndexEntry).where(own.in_(ids)))
     cached.version = None  # invalid until this write is logged
-    other_floors.put(before, live.read_floors(other, before, k))
+    gone = db.session.execute(delete(MatchIndexEntry).where(own.in_(ids))
+                              .returning(other, E.score)).all()
+    gone_ids = np.array([g[0] for g in gone], np.int64)
+    before = set(gone_ids.tolist())
+    unsure = other_floors.remove(gone_ids, np.array([g[1] for g in gone], np.float64))
+    if unsure:
+        other_floors.put(unsure, live.read_lists(other, unsure))
     state = cached.live
     if side == "offer":
         fresh = load_offers(ids) if fresh is None else fresh
@@ -114,7 +120,7 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=No
         if len(fresh) and len(state.needs):
             rows, cols, text = select_pairs(
                 part, state.needs, offer_k=k, exclude=excluded_pairs(offer_ids=ids),
-                need_floor=other_floors.of(state.needs.ids), prepared=state.prep)
+                need_floor=other_floors.of(state.needs.ids, k), prepared=state.prep)
             stored = index_store.store(part, state.needs, fresh, rows, cols, text,
                                        prepared=state.prep)
         after = set(stored[0].tolist())
@@ -126,13 +132,13 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=No
         if len(fresh) and len(offers):
             rows, cols, text = select_pairs(
                 state.scorer, fresh, need_k=k, exclude=excluded_pairs(need_ids=ids),
-                offer_floor=other_floors.of(offers.ids), prepared=prep)
+                offer_floor=other_floors.of(offers.ids, k), prepared=prep)
             stored = index_store.store(state.scorer, fresh, offers, rows, cols, text, prepared=prep)
         after = set(stored[1].tolist())
     touched = before | after
-    other_floors.put(touched, live.read_floors(other, touched, k))
-    own_stored = stored[1] if side == "offer" else stored[0]  # all their rows now
-    own_floors.put(ids, live.floors_from_rows(own_stored, stored[2], k))
+    own_stored, other_stored = (stored[1], stored[0]) if side == "offer" else stored[:2]
+    other_floors.add(other_stored, stored[2])
+    own_floors.put(ids, live.lists_from_rows(own_stored, stored[2]))  # all their rows now
     lists = {"need_lists": touched, "offer_lists": ids} if side == "offer" else \
         {"need_lists": ids, "offer_lists": touched}
     cached.version = live.log_write(**{f"{side}_ids": ids}, **lists)
