@@ -25,10 +25,9 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 
 from ...extensions import db
-from ...models import MatchIndexEntry, MatchIndexLog
+from ...models import MatchIndexEntry, MatchIndexLog, TextModel
 from ...scoring import MatchScorer
 from ...scoring.live import LiveScorer
-from . import text_model
 from .ranking import load_needs, load_offers, load_reference, persisted_scorer
 from .weights import current_weights
 
@@ -78,7 +77,15 @@ class Floors:
 
     def put(self, ids, found: dict[int, tuple[int, float]]) -> None:
         """Replace the lists of ``ids`` by ``found`` (ids missing there: no rows)."""
-        drop = np.isin(self.ids, np.asarray(sorted(ids), np.int64))
+        ids = np.asarray(sorted(ids), np.int64)
+        if len(found) == len(ids):  # the usual case: lists already kept, updated in place
+            pos, hit = self._find(ids)
+            if hit.all() and all(i in found for i in ids.tolist()):
+                new = [found[i] for i in ids.tolist()]
+                self.counts[pos] = [c for c, _ in new]
+                self.values[pos] = [v for _, v in new]
+                return
+        drop = np.isin(self.ids, ids)
         new_ids = np.asarray(sorted(found), np.int64)
         new = [found[i] for i in new_ids.tolist()]
         ids_ = np.concatenate([self.ids[~drop], new_ids])
@@ -153,9 +160,9 @@ def one_thread():
 
 
 def _key(k: int) -> tuple:
-    row = text_model.current()
+    model = db.session.scalar(select(func.max(TextModel.id)))  # the newest row is in use
     weights = tuple(sorted(current_weights().items()))
-    return (row.id if row else None, weights, k)
+    return (model, weights, k)
 
 
 def scorer_for(offers, needs, reference) -> MatchScorer:
