@@ -122,7 +122,7 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=No
                 part, state.needs, offer_k=k, exclude=excluded_pairs(offer_ids=ids),
                 need_floor=other_floors.of(state.needs.ids, k), prepared=state.prep)
             stored = index_store.store(part, state.needs, fresh, rows, cols, text,
-                                       prepared=state.prep)
+                                       prepared=state.prep, live=state)
         after = set(stored[0].tolist())
     else:
         fresh = load_needs(ids) if fresh is None else fresh
@@ -133,7 +133,8 @@ def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=No
             rows, cols, text = select_pairs(
                 state.scorer, fresh, need_k=k, exclude=excluded_pairs(need_ids=ids),
                 offer_floor=other_floors.of(offers.ids, k), prepared=prep)
-            stored = index_store.store(state.scorer, fresh, offers, rows, cols, text, prepared=prep)
+            stored = index_store.store(state.scorer, fresh, offers, rows, cols, text,
+                                       prepared=prep, live=state)
         after = set(stored[1].tolist())
     touched = before | after
     own_stored, other_stored = (stored[1], stored[0]) if side == "offer" else stored[:2]
@@ -166,14 +167,13 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
         for model, into in ((Need, need_ids), (Offer, offer_ids)):
             into.update(db.session.scalars(select(model.id).where(
                 model.organisation_id.in_(list(org_ids)))))
-    row = text_model.current()
-    if everything or row is None or \
-            len(need_ids) + len(offer_ids) > max(50, text_model.corpus_size() // 10):
+    row, size = text_model.current(), text_model.corpus_size()
+    if everything or row is None or len(need_ids) + len(offer_ids) > max(50, size // 10):
         return rebuild()  # announces nothing: every pair would be "new"
     needs = load_needs(sorted(need_ids)) if need_ids else None
     offers = load_offers(sorted(offer_ids)) if offer_ids else None
     text_model.note_novel(row, needs, offers)
-    if text_model.drifted(row):
+    if text_model.drifted(row, size):
         return rebuild()
     before = new_candidates.snapshot(need_ids, offer_ids)
     stored = refresh_offers(sorted(offer_ids), offers) + refresh_needs(sorted(need_ids), needs)

@@ -24,14 +24,17 @@ INSERT_SQL = ("INSERT INTO match_index (need_id, offer_id, score, factors, reaso
 _FACTORS_JSON = "{" + ", ".join(f'"{f}": %r' for f in FACTORS) + "}"
 
 
-def store(scorer: MatchScorer, needs, offers, rows, cols, text, prepared=None):
+def store(scorer: MatchScorer, needs, offers, rows, cols, text, prepared=None, live=None):
     """Score the chosen pairs (indices into ``needs`` and ``scorer.offers_`` = ``offers``)
-    exactly, word their reasons and insert them; returns (need ids, offer ids, scores)."""
+    exactly, word their reasons and insert them; returns (need ids, offer ids, scores).
+    ``live`` (a ``LiveScorer`` holding these needs and offers) knows their project types."""
     if len(rows) == 0:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0)
     ranking = scorer.score_pairs(needs, rows, cols, text, prepared=prepared)
-    codes, lists = explain_codes(ranking, needs, offers, scorer.reference, scorer.weights_)
+    concepts = live.concepts(needs.ids, offers.ids) if live is not None else None
+    codes, lists = explain_codes(ranking, needs, offers, scorer.reference, scorer.weights_,
+                                 concepts=concepts)
     need_ids = needs.ids[ranking.need_index]
     offer_ids = offers.ids[ranking.offer_index]
     scores = np.round(ranking.score.astype(np.float64), 4)

@@ -39,10 +39,10 @@ _cache: dict[tuple[str, int], TextEmbedder] = {}
 
 
 def corpus_size() -> int:
-    """Published needs plus published offers."""
-    return sum(db.session.scalar(select(func.count()).select_from(model)
-                                 .where(model.status == "published")) or 0
-               for model in (Need, Offer))
+    """Published needs plus published offers (one statement)."""
+    counts = [select(func.count()).select_from(model).where(model.status == "published")
+              .scalar_subquery() for model in (Need, Offer)]
+    return int(db.session.scalar(select(counts[0] + counts[1])) or 0)
 
 
 def current() -> TextModel | None:
@@ -52,9 +52,10 @@ def current() -> TextModel | None:
                              .order_by(TextModel.id.desc()).limit(1))
 
 
-def drifted(row: TextModel | None) -> bool:
+def drifted(row: TextModel | None, size: int | None = None) -> bool:
     """No model yet, the concept lexicon edited since the fit, enough novel items since
-    the fit (:func:`note_novel`), or the corpus size moved more than ``DRIFT`` since it."""
+    the fit (:func:`note_novel`), or the corpus size (``size`` when just counted) moved
+    more than ``DRIFT`` since it."""
     if row is None:
         return True
     if len(row.novel_items or ()) >= novel_limit(row):
@@ -62,7 +63,8 @@ def drifted(row: TextModel | None) -> bool:
     edited = lexicon.changed_at()
     if edited is not None and edited > row.fitted_at:
         return True
-    return abs(corpus_size() - row.corpus_size) > DRIFT * max(row.corpus_size, 1)
+    size = corpus_size() if size is None else size
+    return abs(size - row.corpus_size) > DRIFT * max(row.corpus_size, 1)
 
 
 def novel_limit(row: TextModel) -> int:
