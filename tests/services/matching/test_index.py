@@ -376,3 +376,31 @@ def test_on_demand_ranking_scores_as_the_index_does(teaching):
     assert by_demand[0]["score"] == pytest.approx(by_index[0]["score"], abs=1e-4)
     assert ranking.score_pair(need, offer)["score"] == pytest.approx(by_index[0]["score"],
                                                                      abs=1e-4)
+
+
+@pytest.mark.parametrize("sides", [({1}, set()), (set(), {1})])
+def test_new_candidates_read_the_index_by_item_not_by_a_scan(ctx, sides):
+    """新的推荐 looks up the rows of the refreshed items by those items: an empty side
+    written as an empty IN made SQLite walk every published need (or offer) instead
+    (~380 ms a refresh at 10,000 × 10,000)."""
+    from sqlalchemy import event
+
+    from matchmaker.services.matching import new_candidates
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan checked is SQLite's")
+    seen = []
+
+    def keep(_conn, _cursor, statement, parameters, *_):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        index_read.open_entries(new_candidates._touching(*sides),
+                                MatchIndexEntry.score >= 0.5)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    statement, parameters = seen[-1]
+    plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "ix_needs_status" not in plan and "ix_offers_status" not in plan, plan
