@@ -96,7 +96,7 @@ def note_novel(row: TextModel | None, needs=None, offers=None) -> int:
         return 0
     seen = set(row.novel_items or ())
     found = set(seen)
-    embedder = embedder_of(row)
+    embedder = _decoded(row)  # its vocabulary only: no need for the lexicon
     for prefix, table in (("n", needs), ("o", offers)):
         if table is not None and len(table):
             share = missing_share(embedder, table.titles, table.descriptions)
@@ -106,16 +106,21 @@ def note_novel(row: TextModel | None, needs=None, offers=None) -> int:
     return len(found)
 
 
-def embedder_of(row: TextModel) -> TextEmbedder:
-    """The fitted embedder stored in ``row`` (decoded once per process), carrying the
-    database's concept lexicon (``lexicon_``, read for scorers that build on it)."""
+def _decoded(row: TextModel) -> TextEmbedder:
     key = (str(db.engine.url), row.id)
     if key not in _cache:
         if len(_cache) > 8:
             _cache.clear()
         _cache[key] = persist.load(row.state)
-    _cache[key].lexicon_ = lexicon.current()  # cached by the lexicon's own change time
     return _cache[key]
+
+
+def embedder_of(row: TextModel) -> TextEmbedder:
+    """The fitted embedder stored in ``row`` (decoded once per process), carrying the
+    database's concept lexicon (``lexicon_``, read for scorers that build on it)."""
+    embedder = _decoded(row)
+    embedder.lexicon_ = lexicon.current()  # cached by the lexicon's own change time
+    return embedder
 
 
 def fit() -> TextModel:
