@@ -54,17 +54,18 @@ def _rebuild(refit: bool, keep: bool) -> int:
         live.forget()
     if refit or text_model.drifted(text_model.current()):
         text_model.fit()
-    db.session.execute(delete(MatchIndexEntry))
     needs, offers = load_needs(), load_offers()
-    if len(needs) == 0 or len(offers) == 0:
-        live.log_write(everything=True)
-        return 0
-    scorer = live.scorer_for(offers, needs, load_reference())
-    state = LiveScorer(scorer, needs)
-    k = top_k()
-    rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k,
-                                    exclude=excluded_pairs(), prepared=state.prep)
-    stored = index_store.store(scorer, needs, offers, rows, cols, text, prepared=state.prep)
+    with index_store.replace_all():
+        if len(needs) == 0 or len(offers) == 0:
+            live.log_write(everything=True)
+            return 0
+        scorer = live.scorer_for(offers, needs, load_reference())
+        state = LiveScorer(scorer, needs)
+        k = top_k()
+        rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k,
+                                        exclude=excluded_pairs(), prepared=state.prep)
+        stored = index_store.store(scorer, needs, offers, rows, cols, text,
+                                   prepared=state.prep)
     live.remember(state, live.log_write(everything=True), k, keep=keep, rows=stored)
     return len(stored[0])
 

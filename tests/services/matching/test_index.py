@@ -404,3 +404,27 @@ def test_new_candidates_read_the_index_by_item_not_by_a_scan(ctx, sides):
     plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {statement}", parameters))
     assert "ix_needs_status" not in plan and "ix_offers_status" not in plan, plan
+
+
+def _index_names() -> set[str]:
+    from sqlalchemy import inspect
+
+    return {i["name"] for i in inspect(db.session.connection()).get_indexes("match_index")}
+
+
+def test_a_rebuild_keeps_the_index_tables_indexes_even_when_it_fails(world, monkeypatch):
+    """On SQLite a rebuild drops match_index's indexes to write its rows, then builds them
+    again; a rebuild that fails rolls back to the old rows and the indexes."""
+    names = {i.name for i in MatchIndexEntry.__table__.indexes}
+    assert names <= _index_names()
+    db.session.commit()
+    unit_of_work.run(lambda: index.rebuild(refit=False))
+    assert names <= _index_names() and len(entries()) == 1
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(index.index_store, "insert_rows", broken)
+    with pytest.raises(RuntimeError):
+        unit_of_work.run(lambda: index.rebuild(refit=False))
+    assert names <= _index_names() and len(entries()) == 1
