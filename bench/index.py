@@ -12,6 +12,8 @@ scratch database). Prints, each beside a plain reference measured in the same ru
   warm; and once cold, after dropping the cache) vs a bare numpy dot product of one need's
   text vector against all offer vectors;
 - one offer's refresh against all needs, likewise against all need vectors;
+- one need through ``index.refresh``, the path a commit takes (drift and novelty checks,
+  新的推荐);
 - the candidates of one need read from the index vs ranked on demand.
 """
 
@@ -140,6 +142,13 @@ def run(url: str, n: int, reads: int) -> None:
                   f"ratio {warm * 1000 / bare:7.0f} ×   (cold cache: {cold * 1000:.0f} ms)\n"
                   f"      CPU time of the same: refresh {cpu * 1000:.2f} ms, "
                   f"bare dot {bare_cpu:.3f} ms")
+        # The path a commit takes: drift and novelty checks, the refresh, 新的推荐.
+        whole = statistics.median(timed(lambda i=i: unit_of_work.run(
+            lambda: index.refresh(need_ids=[i]))) for i in need_ids)
+        whole_cpu = statistics.median(cpu_timed(lambda i=i: unit_of_work.run(
+            lambda: index.refresh(need_ids=[i]))) for i in need_ids)
+        print(f"  one need through index.refresh (median of {len(need_ids)})  "
+              f"{whole * 1000:8.2f} ms   (CPU {whole_cpu * 1000:.2f} ms)")
         need = db.session.get(Need, need_ids[len(need_ids) // 2])
         fast = median_ms(lambda: index_read.for_need(need, limit=10), reads)
         slow = median_ms(lambda: ranking.candidates_for_need(need, limit=10), max(3, reads // 10))

@@ -38,6 +38,9 @@ class TextModel(db.Model):
     corpus_size: Mapped[int] = mapped_column(Integer)
     tokens: Mapped[str] = mapped_column(String(10))
     state: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Items published or edited since the fit whose text the model barely covers
+    #: ("n12", "o7"); enough of them trigger a refit (``text_model.drifted``).
+    novel_items: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     def __repr__(self) -> str:
         return f"<TextModel {self.id} {self.corpus_size} docs>"

@@ -13,8 +13,10 @@ from dataclasses import fields
 
 import numpy as np
 
+from .concepts import ConceptLexicon
 from .data import NeedTable, OfferTable
 from .engine import MatchScorer, _Prepared
+from .reasons import concept_rows
 
 
 def _splice_plan(old_ids: np.ndarray, drop_ids, new_ids: np.ndarray):
@@ -80,6 +82,24 @@ class LiveScorer:
         self.scorer = scorer
         self.needs = needs
         self.prep = scorer._prepare(needs)
+        carried = scorer.lexicon_  # the one its rankings carry to the reasons
+        self.lexicon = carried if isinstance(carried, ConceptLexicon) else \
+            ConceptLexicon.shipped()
+        self._need_concepts: np.ndarray | None = None
+        self._offer_concepts: np.ndarray | None = None
+
+    def _concepts(self, table) -> np.ndarray:
+        return concept_rows(self.lexicon, table.titles, table.descriptions)
+
+    def concepts(self, need_ids: np.ndarray, offer_ids: np.ndarray):
+        """The project types (``reasons.concept_rows``) of these needs and offers (ids
+        held), found once per item and kept with it."""
+        if self._need_concepts is None:
+            self._need_concepts = self._concepts(self.needs)
+        if self._offer_concepts is None:
+            self._offer_concepts = self._concepts(self.scorer.offers_)
+        return (self._need_concepts[np.searchsorted(self.needs.ids, need_ids)],
+                self._offer_concepts[np.searchsorted(self.scorer.offers_.ids, offer_ids)])
 
     def part(self, offers: OfferTable) -> MatchScorer:
         """A scorer fitted on ``offers`` alone with this one's text model and settings."""
@@ -101,6 +121,8 @@ class LiveScorer:
         for name in ("sector_levels_", "region_levels_", "candidate_"):
             setattr(s, name, _take(getattr(s, name), plan, getattr(part, name), axis=1))
         s.offer_vectors_ = _take(s.offer_vectors_, plan, part.offer_vectors_)
+        if self._offer_concepts is not None:
+            self._offer_concepts = _take(self._offer_concepts, plan, self._concepts(fresh))
         return part
 
     def prepare(self, needs: NeedTable) -> _Prepared:
@@ -115,4 +137,6 @@ class LiveScorer:
         self.needs = _splice_table(self.needs, plan, fresh)
         self.prep = _Prepared(*(_take(getattr(self.prep, f.name), plan, getattr(prep, f.name))
                                 for f in fields(_Prepared)))
+        if self._need_concepts is not None:
+            self._need_concepts = _take(self._need_concepts, plan, self._concepts(fresh))
         return prep

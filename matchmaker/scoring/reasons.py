@@ -11,10 +11,34 @@ from .data import FACTORS, NeedTable, OfferTable, PairingInfo, Reference
 REASON_THRESHOLD = {"sector": 0.7, "budget": 0.3, "region": 0.4, "text": 0.2}
 
 
+_lookup: tuple[Reference | None, dict] = (None, {})
+
+
 def _pairing_lookup(reference: Reference) -> dict[tuple[str, str], PairingInfo]:
-    """(supporter province, recipient region) → pairing, for the region reason."""
-    return {(p.supporter_region_code, p.recipient_region_code): p
-            for p in reference.pairings if p.supporter_region_code}
+    """(supporter province, recipient region) → pairing, for the region reason (kept for
+    the last reference seen: an index refresh explains a few pairs with the same one)."""
+    global _lookup
+    if _lookup[0] is not reference:
+        _lookup = (reference, {(p.supporter_region_code, p.recipient_region_code): p
+                               for p in reference.pairings if p.supporter_region_code})
+    return _lookup[1]
+
+
+def pair_texts(titles, descriptions) -> list[str]:
+    """The text project types are found in, per item (title and description)."""
+    return [t + " " + d for t, d in zip(titles, descriptions, strict=True)]
+
+
+def concept_rows(lexicon: ConceptLexicon, titles, descriptions) -> np.ndarray:
+    """Bool matrix: item i names project type (concept column) j; what
+    :func:`explain_codes` finds itself when not given ``concepts``."""
+    return lexicon.transform(pair_texts(titles, descriptions)).toarray() > 0
+
+
+def lexicon_of(ranking) -> ConceptLexicon:
+    """The lexicon the reasons of ``ranking`` name project types from."""
+    carried = getattr(ranking, "lexicon", None)
+    return carried if isinstance(carried, ConceptLexicon) else ConceptLexicon.shipped()
 
 
 def _paired_with(reference: Reference, lookup: dict, province: str | None,
@@ -85,19 +109,34 @@ def _first_concept(matrix) -> np.ndarray:
     return first
 
 
+def _first_true(rows: np.ndarray) -> np.ndarray:
+    """Per row of a bool matrix, its first True column, -1 for none."""
+    if rows.shape[1] == 0:
+        return np.full(len(rows), -1, dtype=np.intp)
+    return np.where(rows.any(axis=1), rows.argmax(axis=1), -1).astype(np.intp)
+
+
 def _concept_ids(needs: NeedTable, offers: OfferTable, ranking,
-                 lexicon: ConceptLexicon | None = None):
+                 lexicon: ConceptLexicon | None = None, concepts=None):
     """Per pair: the project type (concept column) both sides name, -1 for none; the first
     project type the need names and the first the offer names (-1 for none); and the
-    concept names. The lexicon is the one the scorer used unless one is given."""
+    concept names. The lexicon is the one the scorer used unless one is given;
+    ``concepts`` (:func:`concept_rows` of ``needs`` and of ``offers``, found with it)
+    spares finding them again."""
     if lexicon is None:
-        lexicon = ranking.lexicon if isinstance(getattr(ranking, "lexicon", None),
-                                                ConceptLexicon) else ConceptLexicon.shipped()
+        lexicon = lexicon_of(ranking)
     rows, need_pos = np.unique(ranking.need_index, return_inverse=True)
     cols, offer_pos = np.unique(ranking.offer_index, return_inverse=True)
-    need_c = lexicon.transform([needs.titles[i] + " " + needs.descriptions[i] for i in rows])
-    offer_c = lexicon.transform([offers.titles[j] + " " + offers.descriptions[j] for j in cols])
     need_pos, offer_pos = need_pos.ravel(), offer_pos.ravel()
+    if concepts is not None:  # few pairs (an index refresh): dense rows
+        need_c, offer_c = concepts[0][rows], concepts[1][cols]
+        both = need_c[need_pos] & offer_c[offer_pos]
+        return (_first_true(both), _first_true(need_c)[need_pos],
+                _first_true(offer_c)[offer_pos], lexicon.names)
+    need_c = lexicon.transform(pair_texts([needs.titles[i] for i in rows],
+                                          [needs.descriptions[i] for i in rows]))
+    offer_c = lexicon.transform(pair_texts([offers.titles[j] for j in cols],
+                                           [offers.descriptions[j] for j in cols]))
     shared = shared_concepts(need_c, offer_c, need_pos, offer_pos)
     return (shared, _first_concept(need_c)[need_pos], _first_concept(offer_c)[offer_pos],
             lexicon.names)
@@ -167,10 +206,13 @@ def _budget_ids(texts: _Texts, uncommitted: np.ndarray, remaining: np.ndarray,
 
 def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Reference,
                   weights: np.ndarray, limit: int = 3,
-                  lexicon: ConceptLexicon | None = None) -> tuple[np.ndarray, list[list[str]]]:
+                  lexicon: ConceptLexicon | None = None,
+                  concepts: tuple[np.ndarray, np.ndarray] | None = None,
+                  ) -> tuple[np.ndarray, list[list[str]]]:
     """Reasons of each ranked pair as an index into distinct reason lists (see ``explain``):
     every wording is built once per distinct combination of factor levels, codes and
-    shares, and every list once per distinct combination of wordings.
+    shares, and every list once per distinct combination of wordings. ``concepts``: the
+    project types each need and each offer names (:func:`concept_rows`), when known.
 
     Returns
     -------
@@ -201,7 +243,8 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
                                   for c in cols_])
     i, j = i_pos.ravel(), j_pos.ravel()  # positions among the involved items from here on
     targets, target_sets = _codes([offers.target_region_codes[c] for c in cols_])
-    concept, need_one, offer_one, names = _concept_ids(needs, offers, ranking, lexicon)
+    concept, need_one, offer_one, names = _concept_ids(needs, offers, ranking, lexicon,
+                                                       concepts)
     sector_gap = texts.per_key(
         np.column_stack([need_sector[i], offer_sector[j]]), s_level == 0,
         lambda k: f"领域不同：{_top_sector(reference, sectors[k[0]])} vs "

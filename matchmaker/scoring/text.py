@@ -188,7 +188,23 @@ class TextEmbedder:
         """Dense float32 rows of unit length (all zeros for a text with no known terms)."""
         if len(docs) == 0:
             return np.zeros((0, self.n_features_out_), dtype=np.float32)
-        return self._embed(self.tfidf_.transform(self._counts(docs, fit=False)))
+        return self._embed(self._tfidf(self._counts(docs, fit=False)))
+
+    def _tfidf(self, counts: sparse.csr_matrix):
+        """``tfidf_.transform(counts)``, the same operations without scikit-learn's input
+        checks, which cost more than the arithmetic for the one document an index refresh
+        transforms. ``counts`` (built here, never shared) is changed in place."""
+        tfidf = self.tfidf_
+        if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"
+                and sparse.isspmatrix_csr(counts) and counts.dtype.kind == "f"):
+            return tfidf.transform(counts)
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+        counts.data *= tfidf.idf_[counts.indices]
+        inplace_csr_row_normalize_l2(counts)
+        return counts
 
     def _counts(self, docs: Sequence[str], fit: bool) -> sparse.csr_matrix:
         parts = []
@@ -205,6 +221,9 @@ class TextEmbedder:
     def _embed(self, tfidf) -> np.ndarray:
         if self.svd_ is None:
             return np.ascontiguousarray(tfidf.toarray(), dtype=np.float32)
-        from sklearn.preprocessing import normalize
-
-        return normalize(self.svd_.transform(tfidf)).astype(np.float32)
+        # normalize(svd_.transform(tfidf)), the same operations without input checks
+        reduced = np.asarray(tfidf @ self.svd_.components_.T)
+        norms = np.sqrt(np.einsum("ij,ij->i", reduced, reduced))
+        norms[norms < 10 * np.finfo(norms.dtype).eps] = 1.0
+        reduced /= norms[:, None]
+        return reduced.astype(np.float32)

@@ -18,6 +18,7 @@ from matchmaker.scoring.reasons import (
     _region_gap,
     _top_sector,
     budget_reason,
+    concept_rows,
     explain_codes,
     region_reason,
     sector_reason,
@@ -103,6 +104,14 @@ def test_vectorised_reasons_equal_the_per_pair_rules(seed, limit):
     assert explain(ranking, needs, offers, ref, scorer.weights_, limit) == expected
     codes, lists = explain_codes(ranking, needs, offers, ref, scorer.weights_, limit)
     assert len(lists) < len(ranking)  # each distinct list built once, shared by pairs
+    assert [lists[c] for c in codes] == expected
+    # The project types found once per item (an index refresh keeps them): same reasons.
+    lexicon = scorer.lexicon_
+    known = (concept_rows(lexicon, needs.titles, needs.descriptions),
+             concept_rows(lexicon, offers.titles, offers.descriptions))
+    assert known[0].any() and known[1].any()
+    codes, lists = explain_codes(ranking, needs, offers, ref, scorer.weights_, limit,
+                                 concepts=known)
     assert [lists[c] for c in codes] == expected
 
 

@@ -54,32 +54,35 @@ def _rebuild(refit: bool, keep: bool) -> int:
         live.forget()
     if refit or text_model.drifted(text_model.current()):
         text_model.fit()
-    db.session.execute(delete(MatchIndexEntry))
     needs, offers = load_needs(), load_offers()
-    if len(needs) == 0 or len(offers) == 0:
-        live.log_write(everything=True)
-        return 0
-    scorer = live.scorer_for(offers, needs, load_reference())
-    state = LiveScorer(scorer, needs)
-    k = top_k()
-    rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k,
-                                    exclude=excluded_pairs(), prepared=state.prep)
-    stored = index_store.store(scorer, needs, offers, rows, cols, text, prepared=state.prep)
+    with index_store.replace_all():
+        if len(needs) == 0 or len(offers) == 0:
+            live.log_write(everything=True)
+            return 0
+        scorer = live.scorer_for(offers, needs, load_reference())
+        state = LiveScorer(scorer, needs)
+        k = top_k()
+        rows, cols, text = select_pairs(scorer, needs, need_k=k, offer_k=k,
+                                        exclude=excluded_pairs(), prepared=state.prep)
+        stored = index_store.store(scorer, needs, offers, rows, cols, text,
+                                   prepared=state.prep)
     live.remember(state, live.log_write(everything=True), k, keep=keep, rows=stored)
     return len(stored[0])
 
 
-def refresh_offers(offer_ids: list[int]) -> int:
-    """Replace the rows of these offers: each scored against every published need."""
-    return _refresh("offer", offer_ids)
+def refresh_offers(offer_ids: list[int], fresh=None) -> int:
+    """Replace the rows of these offers: each scored against every published need
+    (``fresh``: these offers as ``load_offers`` just returned them)."""
+    return _refresh("offer", offer_ids, fresh)
 
 
-def refresh_needs(need_ids: list[int]) -> int:
-    """Replace the rows of these needs: each scored against every published offer."""
-    return _refresh("need", need_ids)
+def refresh_needs(need_ids: list[int], fresh=None) -> int:
+    """Replace the rows of these needs: each scored against every published offer
+    (``fresh``: these needs as ``load_needs`` just returned them)."""
+    return _refresh("need", need_ids, fresh)
 
 
-def _refresh(side: str, ids: list[int]) -> int:
+def _refresh(side: str, ids: list[int], fresh=None) -> int:
     """Replace the rows of the ``side`` items ``ids``; they enter the other side's lists
     wherever they beat the lowest score kept there (the floors).
 
@@ -89,48 +92,55 @@ def _refresh(side: str, ids: list[int]) -> int:
     _serialise()
     ids, k = sorted({int(i) for i in ids}), top_k()
     if not live.LOCK.acquire(blocking=False):
-        return _refresh_with(live.private(k), side, ids, k)
+        return _refresh_with(live.private(k), side, ids, k, fresh)
     try:
-        return _refresh_with(live.current(k), side, ids, k)
+        cached = live.current(k)
+        with live.one_thread():
+            return _refresh_with(cached, side, ids, k, fresh)
     finally:
         live.LOCK.release()
 
 
-def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int) -> int:
+def _refresh_with(cached: live.Live, side: str, ids: list[int], k: int, fresh=None) -> int:
     own, other = (E.offer_id, E.need_id) if side == "offer" else (E.need_id, E.offer_id)
     own_floors, other_floors = ((cached.offer_floors, cached.need_floors) if side == "offer"
                                 else (cached.need_floors, cached.offer_floors))
-    before = set(db.session.scalars(select(other).where(own.in_(ids))))
-    db.session.execute(delete(MatchIndexEntry).where(own.in_(ids)))
     cached.version = None  # invalid until this write is logged
-    other_floors.put(before, live.read_floors(other, before, k))
+    gone = db.session.execute(delete(MatchIndexEntry).where(own.in_(ids))
+                              .returning(other, E.score)).all()
+    gone_ids = np.array([g[0] for g in gone], np.int64)
+    before = set(gone_ids.tolist())
+    unsure = other_floors.remove(gone_ids, np.array([g[1] for g in gone], np.float64))
+    if unsure:
+        other_floors.put(unsure, live.read_lists(other, unsure))
     state = cached.live
     if side == "offer":
-        fresh = load_offers(ids)
+        fresh = load_offers(ids) if fresh is None else fresh
         part = state.put_offers(ids, fresh)
         stored = _empty()
         if len(fresh) and len(state.needs):
             rows, cols, text = select_pairs(
                 part, state.needs, offer_k=k, exclude=excluded_pairs(offer_ids=ids),
-                need_floor=other_floors.of(state.needs.ids), prepared=state.prep)
+                need_floor=other_floors.of(state.needs.ids, k), prepared=state.prep)
             stored = index_store.store(part, state.needs, fresh, rows, cols, text,
-                                       prepared=state.prep)
+                                       prepared=state.prep, live=state)
         after = set(stored[0].tolist())
     else:
-        fresh = load_needs(ids)
+        fresh = load_needs(ids) if fresh is None else fresh
         prep = state.put_needs(ids, fresh)
         offers = state.scorer.offers_
         stored = _empty()
         if len(fresh) and len(offers):
             rows, cols, text = select_pairs(
                 state.scorer, fresh, need_k=k, exclude=excluded_pairs(need_ids=ids),
-                offer_floor=other_floors.of(offers.ids), prepared=prep)
-            stored = index_store.store(state.scorer, fresh, offers, rows, cols, text, prepared=prep)
+                offer_floor=other_floors.of(offers.ids, k), prepared=prep)
+            stored = index_store.store(state.scorer, fresh, offers, rows, cols, text,
+                                       prepared=prep, live=state)
         after = set(stored[1].tolist())
     touched = before | after
-    other_floors.put(touched, live.read_floors(other, touched, k))
-    own_stored = stored[1] if side == "offer" else stored[0]  # all their rows now
-    own_floors.put(ids, live.floors_from_rows(own_stored, stored[2], k))
+    own_stored, other_stored = (stored[1], stored[0]) if side == "offer" else stored[:2]
+    other_floors.add(other_stored, stored[2])
+    own_floors.put(ids, live.lists_from_rows(own_stored, stored[2]))  # all their rows now
     lists = {"need_lists": touched, "offer_lists": ids} if side == "offer" else \
         {"need_lists": ids, "offer_lists": touched}
     cached.version = live.log_write(**{f"{side}_ids": ids}, **lists)
@@ -147,8 +157,9 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
     """Bring the index up to date after these changes (plain ids: enqueue-able).
 
     Items of ``org_ids`` (an organisation verified, suspended or moved) are refreshed too;
-    ``everything`` (reference data or weights changed), a missing or drifted text model,
-    or more changes than a tenth of the corpus rebuild the whole index. An incremental
+    ``everything`` (reference data or weights changed), a missing or drifted text model
+    (these items' text counts: :func:`.text_model.note_novel`), or more changes than a
+    tenth of the corpus rebuild the whole index. An incremental
     refresh notifies the owners of items that gained good new candidates
     (:mod:`.new_candidates`); a rebuild does not."""
     _serialise()
@@ -157,12 +168,16 @@ def refresh(need_ids: list[int] = (), offer_ids: list[int] = (), org_ids: list[i
         for model, into in ((Need, need_ids), (Offer, offer_ids)):
             into.update(db.session.scalars(select(model.id).where(
                 model.organisation_id.in_(list(org_ids)))))
-    row = text_model.current()
-    if everything or text_model.drifted(row) or \
-            len(need_ids) + len(offer_ids) > max(50, text_model.corpus_size() // 10):
+    row, size = text_model.current(), text_model.corpus_size()
+    if everything or row is None or len(need_ids) + len(offer_ids) > max(50, size // 10):
         return rebuild()  # announces nothing: every pair would be "new"
+    needs = load_needs(sorted(need_ids)) if need_ids else None
+    offers = load_offers(sorted(offer_ids)) if offer_ids else None
+    text_model.note_novel(row, needs, offers)
+    if text_model.drifted(row, size):
+        return rebuild()
     before = new_candidates.snapshot(need_ids, offer_ids)
-    stored = refresh_offers(sorted(offer_ids)) + refresh_needs(sorted(need_ids))
+    stored = refresh_offers(sorted(offer_ids), offers) + refresh_needs(sorted(need_ids), needs)
     db.session.flush()
     new_candidates.announce(before, need_ids, offer_ids)
     return stored

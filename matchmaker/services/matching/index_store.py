@@ -5,9 +5,10 @@ once per distinct list, rows handed to the driver without ORM objects or per-row
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from ...extensions import db
 from ...models import MatchIndexEntry
@@ -24,14 +25,40 @@ INSERT_SQL = ("INSERT INTO match_index (need_id, offer_id, score, factors, reaso
 _FACTORS_JSON = "{" + ", ".join(f'"{f}": %r' for f in FACTORS) + "}"
 
 
-def store(scorer: MatchScorer, needs, offers, rows, cols, text, prepared=None):
+@contextmanager
+def replace_all():
+    """Around a full rebuild: delete every row, let the block write the new ones.
+
+    On SQLite the index's own indexes are dropped once the rows are gone and built once at
+    the end, sorted, instead of updated row by row. SQLite's DDL is transactional: readers
+    see the old rows and indexes until the commit, and a rebuild that fails rolls them
+    back. (The DELETE comes first: the driver opens the transaction at the first write,
+    not before DDL, which would otherwise commit on its own.) Elsewhere: the DELETE only."""
+    db.session.execute(delete(MatchIndexEntry))
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or not getattr(raw, "in_transaction", False):
+        yield
+        return
+    indexes = sorted(MatchIndexEntry.__table__.indexes, key=lambda i: i.name)
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def store(scorer: MatchScorer, needs, offers, rows, cols, text, prepared=None, live=None):
     """Score the chosen pairs (indices into ``needs`` and ``scorer.offers_`` = ``offers``)
-    exactly, word their reasons and insert them; returns (need ids, offer ids, scores)."""
+    exactly, word their reasons and insert them; returns (need ids, offer ids, scores).
+    ``live`` (a ``LiveScorer`` holding these needs and offers) knows their project types."""
     if len(rows) == 0:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0)
     ranking = scorer.score_pairs(needs, rows, cols, text, prepared=prepared)
-    codes, lists = explain_codes(ranking, needs, offers, scorer.reference, scorer.weights_)
+    concepts = live.concepts(needs.ids, offers.ids) if live is not None else None
+    codes, lists = explain_codes(ranking, needs, offers, scorer.reference, scorer.weights_,
+                                 concepts=concepts)
     need_ids = needs.ids[ranking.need_index]
     offer_ids = offers.ids[ranking.offer_index]
     scores = np.round(ranking.score.astype(np.float64), 4)

@@ -35,7 +35,11 @@ def threshold() -> float:
 
 
 def _touching(need_ids: set[int], offer_ids: set[int]):
-    return or_(E.need_id.in_(sorted(need_ids)), E.offer_id.in_(sorted(offer_ids)))
+    """Rows of these needs or offers. An empty side is left out, not written as an empty
+    IN: SQLite then reads the other side's index instead of scanning the whole index."""
+    parts = [column.in_(sorted(ids)) for column, ids in ((E.need_id, need_ids),
+                                                         (E.offer_id, offer_ids)) if ids]
+    return parts[0] if len(parts) == 1 else or_(*parts)
 
 
 def snapshot(need_ids: set[int], offer_ids: set[int]) -> set[tuple[int, int]]:
@@ -51,9 +55,12 @@ def announce(before: set[tuple[int, int]], need_ids: set[int], offer_ids: set[in
     announced."""
     if not need_ids and not offer_ids:
         return 0
-    fresh = [(entry, need, offer) for entry, need, offer
-             in open_entries(_touching(need_ids, offer_ids), E.score >= threshold())
-             if (entry.need_id, entry.offer_id) not in before]
+    high = select(E.need_id, E.offer_id).where(_touching(need_ids, offer_ids),
+                                               E.score >= threshold())
+    added = {(n, o) for n, o in db.session.execute(high)} - before
+    if not added:  # the usual refresh: nothing new worth a word, no rows loaded
+        return 0
+    fresh = open_entries(tuple_(E.need_id, E.offer_id).in_(sorted(added)))
     told = _announced({(need.id, offer.id) for _entry, need, offer in fresh})
     for_need: dict[int, list[tuple[Need, Offer]]] = defaultdict(list)
     for_offer: dict[int, list[tuple[Offer, Need]]] = defaultdict(list)

@@ -38,7 +38,7 @@ from ...scoring import (
     explain,
 )
 from ..reference import lexicon
-from . import text_model
+from . import index_read, text_model
 from .weights import current_weights
 
 
@@ -117,6 +117,23 @@ def excluded_pairs(need_ids: list[int] | None = None,
     return (np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64))
 
 
+def persisted_scorer(reference: Reference, widen: bool = False) -> MatchScorer:
+    """An unfitted scorer with the persisted text model (fitted now if there is none) and
+    the current weights: what the match index scores with, so on-demand ranking and the
+    index agree on every pair."""
+    row, _ = text_model.ensure()
+    return MatchScorer(reference, weights=current_weights(), widen=widen,
+                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
+                       embedder=text_model.embedder_of(row))
+
+
+def _on_demand(reference: Reference, widen: bool) -> MatchScorer:
+    """The scorer of on-demand ranking, once committed changes have reached the index
+    (a drifted corpus refits the persisted model there and rebuilds the index)."""
+    index_read.prepare()
+    return persisted_scorer(reference, widen)
+
+
 def plan_scorer(widen: bool = False) -> MatchScorer:
     """An unfitted scorer with the current weights and reference data (for 建议方案)."""
     return _scorer(load_reference(), widen)
@@ -136,13 +153,14 @@ def _candidate(factors: np.ndarray, score: float, reasons: list[str],
 
 
 def candidates_for_need(need: Need, limit: int = 10, widen: bool = False) -> list[dict]:
-    """Ranked offers for one need, fresh against current data (best first)."""
+    """Ranked offers for one need, fresh against current data (best first), scored with
+    the persisted text model as the match index is."""
     needs = load_needs([need.id])
     offers = load_offers()
     if len(needs) == 0 or len(offers) == 0:
         return []
     reference = load_reference()
-    scorer = _scorer(reference, widen).fit(offers, needs)
+    scorer = _on_demand(reference, widen).fit(offers, needs)
     ranking = scorer.rank(needs, top_k=limit, exclude=excluded_pairs())
     reasons = explain(ranking, needs, offers, reference, scorer.weights_)
     return [_candidate(ranking.factors[k], ranking.score[k], reasons[k],
@@ -151,13 +169,14 @@ def candidates_for_need(need: Need, limit: int = 10, widen: bool = False) -> lis
 
 
 def candidates_for_offer(offer: Offer, limit: int = 10, widen: bool = False) -> list[dict]:
-    """Ranked needs for one offer, fresh against current data (best first)."""
+    """Ranked needs for one offer, fresh against current data (best first), scored with
+    the persisted text model as the match index is."""
     offers = load_offers([offer.id])
     needs = load_needs()
     if len(offers) == 0 or len(needs) == 0:
         return []
     reference = load_reference()
-    scorer = _scorer(reference, widen).fit(offers, needs)
+    scorer = _on_demand(reference, widen).fit(offers, needs)
     score, _, candidate = scorer.score_matrix(needs)
     banned_needs = {int(n) for n, o in zip(*excluded_pairs(), strict=True) if o == offer.id}
     candidate[:, 0] &= ~np.isin(needs.ids, list(banned_needs))
@@ -182,9 +201,7 @@ def score_pair(need: Need, offer: Offer) -> dict:
         "org_region_code": offer.organisation.region_code,
         "remaining_yuan": offer.remaining_yuan}])
     reference = load_reference()
-    model, _ = text_model.ensure()  # the persisted text model: no refit per decision
-    scorer = MatchScorer(reference, weights=current_weights(), widen=True,
-                         embedder=text_model.embedder_of(model)).fit(offers)
+    scorer = persisted_scorer(reference, widen=True).fit(offers)  # no refit per decision
     ranking = scorer.score_pairs(needs, np.zeros(1, np.intp), np.zeros(1, np.intp))
     reasons = explain(ranking, needs, offers, reference, scorer.weights_)
     return _candidate(ranking.factors[0], ranking.score[0], reasons[0])

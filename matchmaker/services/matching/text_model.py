@@ -2,12 +2,19 @@
 ``match_text_models``, loaded (and cached per process) by every scorer.
 
 A refit happens on demand (coordinator's 重新计算, ``flask index rebuild``) or when the
-corpus has drifted: its size changed by more than ``DRIFT`` since the fit, or an admin
-edited the concept lexicon since (``reference.lexicon.changed_at``).
+corpus has drifted: its size changed by more than ``DRIFT`` since the fit, an admin
+edited the concept lexicon since (``reference.lexicon.changed_at``), or enough items
+published or edited since the fit are *novel* — more than ``NOVEL_SHARE`` of their text's
+n-grams unknown to the model (a new topic: the model would score their text on the few
+words it knows) — at least ``NOVEL_ITEMS`` of the corpus at the fit, and at least one.
+Each incremental refresh notes which of its items are novel (:func:`note_novel`).
 """
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer
@@ -15,11 +22,16 @@ from sqlalchemy.orm import defer
 from ...extensions import db
 from ...models import Need, Offer, TextModel
 from ...scoring import persist
+from ...scoring.ngrams import CharNgramCounter
 from ...scoring.text import TextEmbedder
 from ..reference import lexicon
 
 #: Relative change of the corpus size that calls for a refit.
 DRIFT = 0.2
+#: An item is novel when more than this share of its n-grams is missing from the model.
+NOVEL_SHARE = 0.5
+#: Novel items since the fit that call for a refit, as a share of the corpus at the fit.
+NOVEL_ITEMS = 0.02
 #: Older fits kept (the newest is in use).
 KEEP = 2
 PLACEHOLDER = "对口支援项目"
@@ -27,10 +39,10 @@ _cache: dict[tuple[str, int], TextEmbedder] = {}
 
 
 def corpus_size() -> int:
-    """Published needs plus published offers."""
-    return sum(db.session.scalar(select(func.count()).select_from(model)
-                                 .where(model.status == "published")) or 0
-               for model in (Need, Offer))
+    """Published needs plus published offers (one statement)."""
+    counts = [select(func.count()).select_from(model).where(model.status == "published")
+              .scalar_subquery() for model in (Need, Offer)]
+    return int(db.session.scalar(select(counts[0] + counts[1])) or 0)
 
 
 def current() -> TextModel | None:
@@ -40,27 +52,75 @@ def current() -> TextModel | None:
                              .order_by(TextModel.id.desc()).limit(1))
 
 
-def drifted(row: TextModel | None) -> bool:
-    """No model yet, the concept lexicon edited since the fit, or the corpus size moved
-    more than ``DRIFT`` since the fit."""
+def drifted(row: TextModel | None, size: int | None = None) -> bool:
+    """No model yet, the concept lexicon edited since the fit, enough novel items since
+    the fit (:func:`note_novel`), or the corpus size (``size`` when just counted) moved
+    more than ``DRIFT`` since it."""
     if row is None:
+        return True
+    if len(row.novel_items or ()) >= novel_limit(row):
         return True
     edited = lexicon.changed_at()
     if edited is not None and edited > row.fitted_at:
         return True
-    return abs(corpus_size() - row.corpus_size) > DRIFT * max(row.corpus_size, 1)
+    size = corpus_size() if size is None else size
+    return abs(size - row.corpus_size) > DRIFT * max(row.corpus_size, 1)
 
 
-def embedder_of(row: TextModel) -> TextEmbedder:
-    """The fitted embedder stored in ``row`` (decoded once per process), carrying the
-    database's concept lexicon (``lexicon_``, read for scorers that build on it)."""
+def novel_limit(row: TextModel) -> int:
+    """How many novel items since the fit call for a refit."""
+    return max(1, math.ceil(NOVEL_ITEMS * row.corpus_size))
+
+
+def missing_share(embedder: TextEmbedder, titles, descriptions) -> np.ndarray:
+    """Per item, the share of its text's n-grams (character n-grams and hashed words, as
+    the model counts them) that the fitted ``embedder`` does not know (0 for no text)."""
+    docs = embedder.documents(titles, descriptions)
+    total = np.zeros(len(docs))
+    known = np.zeros(len(docs))
+    if embedder.counter_ is not None:
+        total += np.asarray(CharNgramCounter(embedder.ngram_range).fit_transform(docs)
+                            .sum(axis=1)).ravel()
+        known += np.asarray(embedder.counter_.transform(docs).sum(axis=1)).ravel()
+    if embedder.hasher_ is not None:
+        hashed = embedder.hasher_.transform(docs).tocsc()
+        total += np.asarray(hashed.sum(axis=1)).ravel()
+        known += np.asarray(hashed[:, embedder.columns_].sum(axis=1)).ravel()
+    return np.divide(total - known, total, out=np.zeros(len(docs)), where=total > 0)
+
+
+def note_novel(row: TextModel | None, needs=None, offers=None) -> int:
+    """Add the novel items among ``needs`` and ``offers`` (tables just loaded for a
+    refresh) to ``row.novel_items``; returns how many novel items the row now counts."""
+    if row is None:
+        return 0
+    seen = set(row.novel_items or ())
+    found = set(seen)
+    embedder = _decoded(row)  # its vocabulary only: no need for the lexicon
+    for prefix, table in (("n", needs), ("o", offers)):
+        if table is not None and len(table):
+            share = missing_share(embedder, table.titles, table.descriptions)
+            found.update(f"{prefix}{int(i)}" for i in table.ids[share > NOVEL_SHARE])
+    if found != seen:
+        row.novel_items = sorted(found)
+    return len(found)
+
+
+def _decoded(row: TextModel) -> TextEmbedder:
     key = (str(db.engine.url), row.id)
     if key not in _cache:
         if len(_cache) > 8:
             _cache.clear()
         _cache[key] = persist.load(row.state)
-    _cache[key].lexicon_ = lexicon.current()  # cached by the lexicon's own change time
     return _cache[key]
+
+
+def embedder_of(row: TextModel) -> TextEmbedder:
+    """The fitted embedder stored in ``row`` (decoded once per process), carrying the
+    database's concept lexicon (``lexicon_``, read for scorers that build on it)."""
+    embedder = _decoded(row)
+    embedder.lexicon_ = lexicon.current()  # cached by the lexicon's own change time
+    return embedder
 
 
 def fit() -> TextModel:
@@ -78,7 +138,7 @@ def fit() -> TextModel:
     except ValueError:  # no documents, or none with a single known character
         embedder.fit([*docs, PLACEHOLDER])
     row = TextModel(corpus_size=corpus_size(), tokens=embedder.tokens,
-                    state=persist.dump(embedder))
+                    state=persist.dump(embedder), novel_items=[])
     db.session.add(row)
     db.session.flush()
     old = select(TextModel.id).order_by(TextModel.id.desc()).offset(KEEP)

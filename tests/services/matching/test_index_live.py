@@ -122,5 +122,34 @@ def test_cached_floors_equal_the_index_with_full_lists(corpus, app):
     for floors, column in ((cached.need_floors, MatchIndexEntry.need_id),
                            (cached.offer_floors, MatchIndexEntry.offer_id)):
         found = live.read_floors(column, None, 3)
-        assert found and dict(zip(floors.ids.tolist(), floors.values.tolist(),
-                                  strict=True)) == pytest.approx(found)
+        assert found and floors.full(3) == pytest.approx(found)
+        # Every list's size and lowest score, full or not, kept without reading them all.
+        assert floors.get(floors.ids) == live.read_lists(column, None)
+
+
+def test_cached_lists_follow_every_refresh(corpus, app):
+    """With short K every list fills up and refreshes delete lists' lowest rows: after
+    each change the size and lowest score of every list the cache keeps (updated from the
+    rows deleted and written, a list read again only when its lowest row went) are the
+    index's."""
+    app.config["MATCH_INDEX_TOP_K"] = 3
+    live.forget()
+    unit_of_work.run(lambda: index.rebuild(refit=False))
+    needs, offers = corpus["needs"], corpus["offers"]
+    steps = [
+        lambda: setattr(offers[1], "committed_yuan", 250_000),
+        lambda: setattr(needs[0], "budget_yuan", 5_000_000),
+        lambda: setattr(offers[2], "status", "closed"),
+        lambda: setattr(needs[4], "status", "closed"),
+        lambda: setattr(offers[6], "title", "乡村教师培训"),
+        lambda: setattr(needs[5], "title", "江孜县乡村教师培训"),
+        lambda: setattr(offers[2], "status", "published"),
+        lambda: setattr(needs[4], "status", "published"),
+        lambda: factories.make_offer(corpus["shanghai"], title="职业技能培训"),
+    ]
+    for step in steps:
+        change(step)
+        cached = live._cache[live._url()]
+        for floors, column in ((cached.need_floors, MatchIndexEntry.need_id),
+                               (cached.offer_floors, MatchIndexEntry.offer_id)):
+            assert floors.get(floors.ids) == live.read_lists(column, None)
