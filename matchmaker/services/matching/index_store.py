@@ -33,10 +33,19 @@ def replace_all():
     the end, sorted, instead of updated row by row. SQLite's DDL is transactional: readers
     see the old rows and indexes until the commit, and a rebuild that fails rolls them
     back. (The DELETE comes first: the driver opens the transaction at the first write,
-    not before DDL, which would otherwise commit on its own.) Elsewhere: the DELETE only."""
+    not before DDL, which would otherwise commit on its own.)
+
+    On PostgreSQL the table is analysed at the end, in the same transaction: with every
+    row replaced, statistics from before (or none, on a new database where autovacuum has
+    not run yet) make the planner read the candidates of one need from the offers side,
+    0.2 ms becoming 27 ms at 10,000 × 10,000. Elsewhere: the DELETE only."""
     db.session.execute(delete(MatchIndexEntry))
     connection = db.session.connection()
     raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        yield
+        connection.exec_driver_sql(f"ANALYZE {MatchIndexEntry.__tablename__}")
+        return
     if connection.dialect.name != "sqlite" or not getattr(raw, "in_transaction", False):
         yield
         return

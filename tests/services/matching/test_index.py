@@ -444,3 +444,19 @@ def test_a_rebuild_keeps_the_index_tables_indexes_even_when_it_fails(world, monk
     with pytest.raises(RuntimeError):
         unit_of_work.run(lambda: index.rebuild(refit=False))
     assert names <= _index_names() and len(entries()) == 1
+
+
+def test_a_rebuild_leaves_planner_statistics_on_postgresql(world):
+    """Every row replaced: without fresh statistics PostgreSQL reads one need's candidates
+    from the offers side (0.2 ms → 27 ms at 10k × 10k); the rebuild analyses the table."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    for k in range(3):
+        factories.make_offer(world["shanghai"], title=f"乡村教师培训第{k}期")
+    db.session.commit()
+    unit_of_work.run(lambda: index.rebuild(refit=False))
+    reltuples = db.session.scalar(text(
+        "SELECT reltuples FROM pg_class WHERE relname = 'match_index'"))
+    assert reltuples == len(entries()) == 4
