@@ -57,7 +57,7 @@ def rank_command(top_k, out, widen, learn_, background) -> None:
         job = run(lambda: jobs.enqueue("ranking.write_sheet", top_k, widen, target))
         click.echo(f"已排队：后台任务 #{job.id}（批量排序）。")
         return
-    table = batch.rank(top_k=top_k, widen=widen)
+    table = run(lambda: batch.rank(top_k=top_k, widen=widen))  # may persist a text model
     click.echo(f"需求 {len(table.needs)} 条 × 供给 {len(table.offers)} 条，"
                f"推荐 {len(table)} 条，耗时 {table.seconds:.2f} 秒")
     if out:

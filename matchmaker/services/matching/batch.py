@@ -70,8 +70,17 @@ def points(values: np.ndarray) -> np.ndarray:
 
 
 def rank(top_k: int = 20, widen: bool = False) -> RankTable:
-    """All published needs against all published offers: each need's ``top_k`` offers."""
-    from .ranking import _scorer, excluded_pairs, load_needs, load_offers, load_reference
+    """All published needs against all published offers: each need's ``top_k`` offers,
+    scored with the persisted text model (the match index's and the candidate pages'
+    scores, pair for pair; fitted and added to the session when there is none yet, so the
+    caller commits)."""
+    from .ranking import (
+        excluded_pairs,
+        load_needs,
+        load_offers,
+        load_reference,
+        persisted_scorer,
+    )
 
     started = time.perf_counter()
     needs, offers = load_needs(), load_offers()
@@ -80,7 +89,7 @@ def rank(top_k: int = 20, widen: bool = False) -> RankTable:
         return RankTable(needs, offers, empty, empty, np.zeros((0, 1 + len(FACTORS)), int),
                          empty, [], time.perf_counter() - started)
     reference = load_reference()
-    scorer = _scorer(reference, widen).fit(offers, needs)
+    scorer = persisted_scorer(reference, widen).fit(offers, needs)
     ranking = scorer.rank(needs, top_k=top_k, exclude=excluded_pairs())
     codes, lists = explain_codes(ranking, needs, offers, reference, scorer.weights_)
     table = np.column_stack([ranking.score, ranking.factors])

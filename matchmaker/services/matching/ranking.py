@@ -37,7 +37,6 @@ from ...scoring import (
     SectorInfo,
     explain,
 )
-from ..reference import lexicon
 from . import index_read, text_model
 from .weights import current_weights
 
@@ -135,14 +134,9 @@ def _on_demand(reference: Reference, widen: bool) -> MatchScorer:
 
 
 def plan_scorer(widen: bool = False) -> MatchScorer:
-    """An unfitted scorer with the current weights and reference data (for 建议方案)."""
-    return _scorer(load_reference(), widen)
-
-
-def _scorer(reference: Reference, widen: bool) -> MatchScorer:
-    return MatchScorer(reference, weights=current_weights(), widen=widen,
-                       tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
-                       concepts=lexicon.current())
+    """An unfitted scorer with the current weights, reference data and the persisted text
+    model (for 建议方案: its scores are the candidate pages' scores)."""
+    return _on_demand(load_reference(), widen)
 
 
 def _candidate(factors: np.ndarray, score: float, reasons: list[str],

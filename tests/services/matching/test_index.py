@@ -460,3 +460,22 @@ def test_a_rebuild_leaves_planner_statistics_on_postgresql(world):
     reltuples = db.session.scalar(text(
         "SELECT reltuples FROM pg_class WHERE relname = 'match_index'"))
     assert reltuples == len(entries()) == 4
+
+
+def test_flask_rank_scores_with_the_persisted_text_model(world, monkeypatch):
+    """The 推荐 sheet, the candidate pages and the index score every pair with one text
+    model: batch ranking does not fit its own (a refit on today's corpus differs slightly)."""
+    from matchmaker.services.matching import batch
+
+    unit_of_work.run(lambda: factories.make_offer(world["shanghai"], title="乡村教师培训"))
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("batch ranking fitted a text model of its own")
+
+    monkeypatch.setattr(TextEmbedder, "fit", no_fit)
+    monkeypatch.setattr(TextEmbedder, "fit_transform", no_fit)
+    table = unit_of_work.run(lambda: batch.rank(top_k=5))
+    indexed = {(e.need_id, e.offer_id): e.score for e in entries(need_id=world["need"].id)}
+    rows = {(r[0], r[2]): r[4] for r in table.rows()}
+    assert set(rows) == set(indexed) and len(rows) == 2
+    assert all(rows[pair] == round(indexed[pair] * 100) for pair in rows)
