@@ -30,7 +30,12 @@ import synthetic  # noqa: E402
 
 from matchmaker.scoring import FACTORS, MatchScorer, NeedTable  # noqa: E402
 from matchmaker.scoring.data import RECIPIENT_PROVINCES  # noqa: E402
-from matchmaker.scoring.factors import OVERSIZE_PENALTY, OVERSIZE_RATIO  # noqa: E402
+from matchmaker.scoring.factors import (  # noqa: E402
+    OVERSIZE_PENALTY,
+    OVERSIZE_RATIO,
+    REGION_VALUES,
+    SECTOR_VALUES,
+)
 
 
 def peak_mb() -> float:
@@ -69,7 +74,8 @@ def single(n_offers: int = 10_000, repeats: int = 50, tokens: str | None = None)
 
 
 class LoopScorer:
-    """The straightforward way: every (need, offer) pair in Python."""
+    """The straightforward way: every (need, offer) pair in Python (levels as the engine's
+    factor tables define them, values read from those tables)."""
 
     def __init__(self, ref, weights) -> None:
         self.ref = ref
@@ -87,34 +93,36 @@ class LoopScorer:
             if code == need:
                 best = max(best, 1.0)
             elif parent.get(need) == code or parent.get(code) == need:
-                best = max(best, 0.8)
+                best = max(best, float(SECTOR_VALUES[2]))
             elif parent.get(need) and parent.get(need) == parent.get(code):
-                best = max(best, 0.7)
+                best = max(best, float(SECTOR_VALUES[1]))
         return best
 
     def region(self, need: str, targets: tuple[str, ...], org: str | None) -> tuple[float, bool]:
         ref = self.ref
         pref, prov = ref.prefecture_of(need), ref.province_of(need)
-        candidate = not targets or any(t in (need, pref, prov) for t in targets)
-        value = 0.2 if not targets else 0.0
+        # a county inside the need's prefecture counts as the need's own place
+        inside = any(ref.region_by_code[t].parent_code == need for t in targets)
+        candidate = not targets or inside or any(t in (need, pref, prov) for t in targets)
+        level = 1 if not targets else 0
         org_prov = ref.province_of(org)
         recipients = self.paired.get(org_prov, set())
         if prov in RECIPIENT_PROVINCES and (
             any(ref.province_of(t) == prov for t in targets)
             or (not targets and any(ref.province_of(r) == prov for r in recipients))
         ):
-            value = 0.4
+            level = 2
         if pref and any(ref.region_by_code[t].level == "county"
                         and ref.region_by_code[t].parent_code == pref and t != need
                         for t in targets):
-            value = max(value, 0.75)
+            level = max(level, 3)
         if (not targets or prov in targets) and any(
             r in (need, pref) or ref.region_by_code[r].parent_code == need for r in recipients
         ):
-            value = max(value, 0.8)
-        if any(t in (need, pref) for t in targets):
-            value = 1.0
-        return value, candidate
+            level = max(level, 4)
+        if inside or any(t in (need, pref) for t in targets):
+            level = 5
+        return float(REGION_VALUES[level]), candidate
 
     def rank(self, needs, offers, need_vectors, offer_vectors, top_k=20):
         w = self.weights
