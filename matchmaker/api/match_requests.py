@@ -33,9 +33,10 @@ class MatchRequestOut(BaseModel):
     need_id: int
     offer_id: int
     side: Literal["need", "offer"] = Field(description="申请方：need 需求方、offer 供给方")
-    status: Literal["open", "done", "declined"] = Field(
+    status: Literal["open", "done", "declined", "ended"] = Field(
         description="open 待协调员处理、done 已确认对接（见 match_id）、"
-                    "declined 未采纳（见 reason）")
+                    "declined 未采纳（见 reason）、"
+                    "ended 需求或供给已关闭，申请自动结束（见 reason）")
     note: str
     requested_by: str = Field(description="申请人姓名")
     organisation_id: int

@@ -16,7 +16,8 @@ from .offers import Offer
 from .organisations import Organisation
 from .users import User
 
-REQUEST_STATUSES = {"open": "待协调员处理", "done": "已确认对接", "declined": "协调员未采纳"}
+REQUEST_STATUSES = {"open": "待协调员处理", "done": "已确认对接", "declined": "协调员未采纳",
+                    "ended": "已结束（项目已关闭）"}
 REQUEST_SIDES = {"need": "需求方", "offer": "供给方"}
 _OPEN_SQL = text("status = 'open'")
 
@@ -24,7 +25,7 @@ _OPEN_SQL = text("status = 'open'")
 class MatchRequest(TimestampMixin, db.Model):
     __tablename__ = "match_requests"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'done', 'declined')", name="status"),
+        CheckConstraint("status IN ('open', 'done', 'declined', 'ended')", name="status"),
         CheckConstraint("side IN ('need', 'offer')", name="side"),
         # One open request per need–offer pair, enforced by the database.
         Index("uq_match_requests_open_pair", "need_id", "offer_id", unique=True,

@@ -146,17 +146,17 @@ def settle(match: Match, *, by: User, ip: str | None = None) -> MatchRequest | N
 
 def end_for_closed(item: Need | Offer, *, by: User | None, ip: str | None = None) -> int:
     """``item`` was closed: every open request touching it can no longer be confirmed, so
-    it ends now (declined, saying why), and its asker is told unless they closed it."""
+    it ends now (status ``ended``, saying why), and its asker is told unless they closed it."""
     label = "需求" if isinstance(item, Need) else "供给"
     reason = f"{label}“{item.title}”已关闭，申请自动结束。"
     ended = 0
     for req in open_pairs(item).values():
-        closed = _close(req.id, "declined", by=by, reason=reason)
+        closed = _close(req.id, "ended", by=by, reason=reason)
         if closed is None:
             continue
         ended += 1
-        audit.record("match_request.declined", user=by, entity=closed, ip=ip, changes={
-            "request_status": ["open", "declined"], "reason": [None, reason]})
+        audit.record("match_request.ended", user=by, entity=closed, ip=ip, changes={
+            "request_status": ["open", "ended"], "reason": [None, reason]})
         if by is None or closed.requested_by_id != by.id:
             notifications.match_request_event(closed, "ended")
     return ended

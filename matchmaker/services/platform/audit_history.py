@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "match.amount_changed": "协调员调整对接金额",
     "match_request.create": "申请对接", "match_request.done": "对接申请已确认",
     "match_request.declined": "对接申请未被采纳",
+    "match_request.ended": "对接申请因项目关闭而结束",
     "job.retry": "重试后台任务",
     "organisation.create": "登记单位", "organisation.register": "单位自助注册",
     "organisation.status": "变更单位状态", "screening.hit": "名单筛查发现线索",

@@ -187,7 +187,7 @@ def test_closing_an_item_ends_its_open_requests_and_tells_the_asker(pair, users,
     db.session.expire_all()
     ended = db.session.get(MatchRequest, req.id)
     label = "需求" if closer == "recipient" else "供给"
-    assert ended.status == "declined"
+    assert (ended.status, ended.status_label) == ("ended", "已结束（项目已关闭）")
     assert ended.decline_reason == f"{label}“{item.title}”已关闭，申请自动结束。"
     assert ended.decided_by_id == users[closer].id
     assert work_queue.open_requests_count() == 0
