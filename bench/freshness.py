@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.load import ROOT, free_port, prepare  # noqa: E402
+from bench.load import ROOT, free_port, healthy, prepare  # noqa: E402
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Need, Organisation, User  # noqa: E402
@@ -95,16 +95,9 @@ def start(url: str, redis: str | None, log) -> list[subprocess.Popen]:
         procs.append(subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
             cwd=ROOT, env=env, stdout=log, stderr=log))
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                procs[0].port = port
-                return procs
-        except OSError:
-            time.sleep(0.3)
+    if healthy(port, 90):
+        procs[0].port = port
+        return procs
     stop(procs)
     raise SystemExit("gunicorn did not answer /healthz within 90 s")
 

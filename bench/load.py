@@ -104,6 +104,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def healthy(port: int, seconds: float) -> bool:
+    """Whether ``/healthz`` answers 200 on ``port`` within ``seconds``."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def start_gunicorn(url: str, port: int, workers: int, threads: int, log) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, APP_ENV="production",
                SECRET_KEY=secrets.token_urlsafe(48), REDIS_URL="redis://127.0.0.1:6379/3",
@@ -114,15 +128,8 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log) -> subp
         [str(gunicorn), "wsgi:app", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
+    if healthy(port, 60):
+        return proc
     proc.terminate()
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
