@@ -41,11 +41,30 @@ def dump(embedder: TextEmbedder) -> bytes:
     return out.getvalue()
 
 
-def load(data: bytes) -> TextEmbedder:
-    """A fitted ``TextEmbedder`` from :func:`dump` bytes; ``ValueError`` for bad bytes."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+class _Idf:
+    """The fitted state ``TextEmbedder`` reads of scikit-learn's ``TfidfTransformer``
+    (sublinear tf, idf weights, l2 rows): a loaded model transforms without importing
+    scikit-learn."""
 
+    sublinear_tf, use_idf, norm = True, True, "l2"
+
+    def __init__(self, idf: np.ndarray) -> None:
+        self.idf_ = idf
+        self.n_features_in_ = len(idf)
+
+
+class _Components:
+    """The fitted state ``TextEmbedder`` reads of ``TruncatedSVD``: its components."""
+
+    def __init__(self, components: np.ndarray) -> None:
+        self.components_ = components
+        self.n_features_in_ = components.shape[1]
+        self.n_components = components.shape[0]
+
+
+def load(data: bytes) -> TextEmbedder:
+    """A fitted ``TextEmbedder`` from :func:`dump` bytes; ``ValueError`` for bad bytes.
+    It transforms without scikit-learn (imported only for jieba tokens' hashing)."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             arrays = {k: archive[k] for k in archive.files}
@@ -64,19 +83,14 @@ def load(data: bytes) -> TextEmbedder:
         counter.base_ = int(params["base"])
         embedder.counter_ = counter
     if "columns" in arrays:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
         embedder.hasher_ = HashingVectorizer(
             analyzer=ChineseAnalyzer("jieba"), n_features=HASH_FEATURES,
             alternate_sign=False, norm=None, dtype=np.float32)
         embedder.columns_ = arrays["columns"]
-    idf = arrays["idf"]
-    tfidf = TfidfTransformer(sublinear_tf=True)
-    tfidf.idf_ = idf
-    tfidf.n_features_in_ = len(idf)
-    embedder.tfidf_ = tfidf
+    embedder.tfidf_ = _Idf(arrays["idf"])
     if "components" in arrays:
-        svd = TruncatedSVD(embedder.n_components)
-        svd.components_ = arrays["components"]
-        svd.n_features_in_ = arrays["components"].shape[1]
-        embedder.svd_ = svd
+        embedder.svd_ = _Components(arrays["components"])
     embedder.n_features_out_ = int(params["n_features_out"])
     return embedder

@@ -84,6 +84,25 @@ class ChineseAnalyzer:
         return out
 
 
+def _normalize_rows_l2(matrix: sparse.csr_matrix) -> None:
+    """Scale each row of ``matrix`` to unit length in place (all-zero rows stay zero), as
+    scikit-learn's ``inplace_csr_row_normalize_l2`` does, up to the order of the float64
+    sums (values agree to a float32 ulp). Here so that transforming with a loaded model never
+    imports scikit-learn (~0.7 s of every process's start); fitting and transforming both
+    use it, so a text has one vector whichever way it was computed."""
+    data, indptr = matrix.data, matrix.indptr
+    lengths = np.diff(indptr)
+    filled = lengths > 0
+    if not filled.any():
+        return
+    squares = np.square(data, dtype=np.float64)
+    sums = np.zeros(len(lengths))
+    sums[filled] = np.add.reduceat(squares, indptr[:-1][filled])
+    norms = np.sqrt(sums)
+    norms[norms == 0.0] = 1.0
+    data[:] = data / np.repeat(norms, lengths)  # in float64, stored as float32
+
+
 class TextEmbedder:
     """Unit-length text vectors whose dot products are TF-IDF cosine similarities.
 
@@ -170,7 +189,7 @@ class TextEmbedder:
             )
         counts = self._counts(docs, fit=True)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
-        tfidf = self.tfidf_.transform(counts)
+        tfidf = self._tfidf(counts)  # as every later transform computes it
         self.svd_ = None
         n_docs, n_used = tfidf.shape
         limit = getattr(self, "exact_limit", EXACT_LIMIT)
@@ -198,12 +217,10 @@ class TextEmbedder:
         if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"
                 and sparse.isspmatrix_csr(counts) and counts.dtype.kind == "f"):
             return tfidf.transform(counts)
-        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
-
         np.log(counts.data, counts.data)
         counts.data += 1.0
         counts.data *= tfidf.idf_[counts.indices]
-        inplace_csr_row_normalize_l2(counts)
+        _normalize_rows_l2(counts)
         return counts
 
     def _counts(self, docs: Sequence[str], fit: bool) -> sparse.csr_matrix:

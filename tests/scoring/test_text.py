@@ -1,4 +1,5 @@
-"""TextEmbedder.transform equals scikit-learn's TF-IDF and LSA steps, bit for bit."""
+"""TextEmbedder.transform equals scikit-learn's TF-IDF and LSA steps (to a float32 ulp), and a
+loaded model transforms without importing scikit-learn."""
 
 from __future__ import annotations
 
@@ -25,5 +26,30 @@ def test_transform_equals_the_scikit_learn_steps(tokens, exact_limit):
         expected = tfidf.toarray().astype(np.float32)
     assert (embedder.svd_ is None) == (exact_limit > 0)
     got = embedder.transform(docs)
-    assert got.dtype == np.float32 and np.array_equal(got, expected)
+    # Rows are normalised by our own code (no scikit-learn at transform time): the same
+    # values up to the order of the float64 sums, i.e. within a float32 ulp or two.
+    assert got.dtype == np.float32 and np.allclose(got, expected, rtol=0, atol=3e-7)
     assert np.array_equal(np.vstack([embedder.transform([d]) for d in docs]), got)
+
+
+def test_a_loaded_model_transforms_without_scikit_learn(tmp_path):
+    """Every web worker, RQ worker and ``flask rank`` loads the persisted model: importing
+    scikit-learn for it cost ~0.7 s CPU at each start. The vectors are the fitted model's."""
+    import subprocess
+    import sys
+
+    from matchmaker.scoring import persist
+
+    embedder = TextEmbedder("char", n_components=16, exact_limit=0).fit(DOCS)
+    (tmp_path / "model.npz").write_bytes(persist.dump(embedder))
+    np.save(tmp_path / "expected.npy", embedder.transform(DOCS[:20]))
+    code = (
+        "import sys, numpy as np\n"
+        "from matchmaker.scoring import persist\n"
+        f"model = persist.load(open({str(tmp_path / 'model.npz')!r}, 'rb').read())\n"
+        f"got = model.transform({DOCS[:20]!r})\n"
+        f"assert np.array_equal(got, np.load({str(tmp_path / 'expected.npy')!r}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sklearn')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                         check=True).stdout
+    assert out.strip() == "[]"
