@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .writer import CSV_QUOTE, is_formula_like
+from .writer import csv_text, is_formula_like
 
 #: Rows of one worksheet in Excel, header included.
 XLSX_MAX_ROWS = 1_048_576
@@ -37,7 +37,6 @@ XLSX_MAX_ROWS = 1_048_576
 BLOCK = 50_000
 #: Characters XML 1.0 cannot hold (openpyxl refuses them; they are dropped here).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
 @dataclass(frozen=True)
@@ -154,14 +153,11 @@ def _cells(data: np.ndarray, texts: list[str] | None, start: int, stop: int):
 # -- CSV --------------------------------------------------------------------------------------
 
 def csv_field(value: Any) -> str:
-    """One CSV field as :func:`csv.writer` writes it (minimal quoting), formula-like text
-    made inert with a leading ``'``."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        text = CSV_QUOTE + value if is_formula_like(value) else value
-        return f'"{text.replace(chr(34), chr(34) * 2)}"' if _CSV_SPECIAL.search(text) else text
-    return repr(value) if isinstance(value, float) else str(value)
+    """One CSV field exactly as the row writer (:func:`.writer.csv_text`) writes it: the
+    same quoting and the same formula guard, computed once per distinct value."""
+    if value is None or value == "":
+        return ""  # alone on a row csv.writer would write '""' (an empty row is no record)
+    return csv_text([[value]])[:-2]  # without its "\r\n"
 
 
 def _save_csv(path: Path, table: ColumnTable) -> None:
