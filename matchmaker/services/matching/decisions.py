@@ -111,10 +111,15 @@ def _offers(decided: set[int]) -> OfferTable:
     return OfferTable.from_records(rows)
 
 
-def _shown(scorer: MatchScorer, needs: NeedTable) -> list[np.ndarray]:
-    """Per need, the offer columns of its top ``SHOWN`` candidates under ``scorer``."""
+def _shown(scorer: MatchScorer, needs: NeedTable, known: list[bool]) -> list[np.ndarray]:
+    """Per need, the offer columns of its top ``SHOWN`` candidates under ``scorer``; empty
+    for needs whose shown candidates were ``known`` (kept with their decisions), and a chunk
+    of such needs only is not scored at all."""
     out = []
     for start in range(0, len(needs), CHUNK):
+        if all(known[start:start + CHUNK]):
+            out.extend(np.zeros(0, np.intp) for _ in known[start:start + CHUNK])
+            continue
         part = NeedTable(needs.ids[start:start + CHUNK], needs.titles[start:start + CHUNK],
                          needs.descriptions[start:start + CHUNK],
                          needs.sector_codes[start:start + CHUNK],
@@ -148,7 +153,8 @@ def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
                          concepts=lexicon.current()).fit(offers, needs)
     column = {int(o): j for j, o in enumerate(offers.ids)}
     need_idx, offer_idx, relevance = [], [], []
-    for i, shown in enumerate(_shown(scorer, needs)):
+    known = [decided[int(n)]["shown"] is not None for n in needs.ids]
+    for i, shown in enumerate(_shown(scorer, needs, known)):
         item = decided[int(needs.ids[i])]
         chosen = {column[o] for o in item["chosen"] if o in column}
         other = {column[o] for o in item["other"] if o in column} - chosen
