@@ -26,9 +26,10 @@ from tests.scoring.evalset_v3 import compare  # noqa: E402
 from tests.scoring.refdata import shipped_reference  # noqa: E402
 
 METRICS = ("ndcg@5", "hit@1", "mrr")
-ENGINE = "engine (live: char n-gram LSA, no place names, concepts, gated)"
+ENGINE = "engine (live: char n-gram LSA, no place names, concepts, gated, sub-sector guide)"
 VARIANTS = {
     "char n-grams + concepts (live)": {},
+    "live, without the sub-sector guide": {"guided": False},
     "char n-grams, no concepts": {"concepts": False},
     "jieba words + concepts": {"tokens": "jieba"},
     "jieba words, no concepts": {"tokens": "jieba", "concepts": False},

@@ -186,6 +186,9 @@ class Ranking:
     region_level: np.ndarray
     #: The concept lexicon the scorer used (``ConceptLexicon``), for the reasons.
     lexicon: object = None
+    #: Per offer of the scorer's table, the sector codes the sector factor read
+    #: (``MatchScorer.offer_sector_codes_``), for the reasons; None: the codes as filed.
+    offer_sector_codes: list | None = None
 
     def __len__(self) -> int:
         return len(self.score)

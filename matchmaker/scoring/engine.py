@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -13,6 +13,7 @@ from .concepts import ConceptLexicon, augment
 from .data import FACTORS, NeedTable, OfferTable, Ranking, Reference, weight_vector
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
 from .gates import GateBlock, gate_matrix
+from .subsectors import SubSectorGuide
 from .text import TextEmbedder
 
 
@@ -52,6 +53,10 @@ class MatchScorer:
         mention a concept; a pair where either side mentions none compares by text alone.
     gated : bool, default True
         Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
+    guided : bool, default True
+        Rank an offer filed under a top-level sector only as the sub-sector its text is
+        about (``subsectors.py``), with the guide the embedder carries (the persisted text
+        model's) or, when the scorer fits its own text model, one fitted on the same corpus.
 
     Attributes
     ----------
@@ -67,6 +72,9 @@ class MatchScorer:
         Hard filters by need region: target regions (unless ``widen``) and remaining money.
     embedder_ : TextEmbedder
     lexicon_ : ConceptLexicon or None
+    offer_sector_codes_ : list of tuple of str
+        The sector codes the sector factor reads: the offers' own, or a sub-sector the
+        guide read from the text (``guided``).
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
         Offer rows of ``concepts.augment`` (need rows differ: see there).
     """
@@ -75,7 +83,7 @@ class MatchScorer:
                  widen: bool = False, tokens: str = "char", n_components: int = 128,
                  block_elements: int = 2**20, embedder: TextEmbedder | None = None,
                  concepts: bool | ConceptLexicon = True, concept_weight: float = 0.7,
-                 gated: bool = True) -> None:
+                 gated: bool = True, guided: bool = True) -> None:
         self.reference = reference
         self.embedder = embedder
         self.weights = weights
@@ -86,13 +94,13 @@ class MatchScorer:
         self.concepts = concepts
         self.concept_weight = concept_weight
         self.gated = gated
+        self.guided = guided
 
     def fit(self, offers: OfferTable, needs: NeedTable | None = None) -> MatchScorer:
         """Build the sector and region tables and the text model for ``offers``; ``needs``,
         when given, join the text corpus (vocabulary and IDF) but are not stored."""
         self.offers_ = offers
         self.weights_ = weight_vector(self.weights)
-        self.sector_index_, self.sector_levels_ = sector_levels(self.reference, offers)
         self.region_index_, self.region_levels_, candidate = region_levels(
             self.reference, offers, widen=self.widen
         )
@@ -106,11 +114,31 @@ class MatchScorer:
         base = (self.embedder_.transform(docs) if self.embedder is not None
                 else self.embedder_.fit_transform(docs))
         n = len(offers)
+        self.offer_sector_codes_ = self._guided_codes(base, offers, needs)
+        self.sector_index_, self.sector_levels_ = sector_levels(
+            self.reference, replace(offers, sector_codes=self.offer_sector_codes_))
         self.offer_vectors_ = self._with_concepts(base[:n], docs[:n], "offer")
         if needs is not None:  # kept so rank(needs) does not tokenise them again
             self._need_cache = (needs, self._with_concepts(base[n:], docs[n:], "need"))
         self.region_group_ = self._region_groups()
         return self
+
+    def _guided_codes(self, base: np.ndarray, offers: OfferTable,
+                      needs: NeedTable | None) -> list[tuple[str, ...]]:
+        """The offers' sector codes as the sector factor reads them (``guided``); ``base``
+        holds the plain text rows of the offers, then of the needs when given."""
+        if not self.guided:
+            return list(offers.sector_codes)
+        guide = getattr(self.embedder_, "guide_", None)
+        if self.embedder is None:  # our own text model: a guide from the same corpus
+            labels = list(offers.sector_codes)
+            if needs is not None:
+                labels += [(c,) for c in needs.sector_codes]
+            guide = SubSectorGuide().fit(base, labels, self.reference)
+            self.embedder_.guide_ = guide
+        if not isinstance(guide, SubSectorGuide):
+            return list(offers.sector_codes)
+        return guide.refine(base[:len(offers)], offers.sector_codes, self.reference)
 
     def _lexicon(self) -> ConceptLexicon | None:
         if isinstance(self.concepts, ConceptLexicon):
@@ -307,4 +335,5 @@ class MatchScorer:
                                         self.offers_.remaining_yuan[offer_index])
         order = np.lexsort((-score, need_index))
         return Ranking(need_index[order], offer_index[order], score[order], factors[order],
-                       sector_level[order], region_level[order], self.lexicon_)
+                       sector_level[order], region_level[order], self.lexicon_,
+                       self.offer_sector_codes_)

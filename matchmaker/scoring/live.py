@@ -108,7 +108,8 @@ class LiveScorer:
                            n_components=s.n_components, block_elements=s.block_elements,
                            embedder=s.embedder_,
                            concepts=s.lexicon_ if s.lexicon_ is not None else False,
-                           concept_weight=s.concept_weight, gated=s.gated).fit(offers)
+                           concept_weight=s.concept_weight, gated=s.gated,
+                           guided=s.guided).fit(offers)
 
     def put_offers(self, ids, fresh: OfferTable, part: MatchScorer | None = None) -> MatchScorer:
         """Replace the offers ``ids`` by ``fresh`` (those of them still ranked, plus any new
@@ -121,6 +122,7 @@ class LiveScorer:
         for name in ("sector_levels_", "region_levels_", "candidate_"):
             setattr(s, name, _take(getattr(s, name), plan, getattr(part, name), axis=1))
         s.offer_vectors_ = _take(s.offer_vectors_, plan, part.offer_vectors_)
+        s.offer_sector_codes_ = _take(s.offer_sector_codes_, plan, part.offer_sector_codes_)
         if self._offer_concepts is not None:
             self._offer_concepts = _take(self._offer_concepts, plan, self._concepts(fresh))
         return part

@@ -13,11 +13,15 @@ import json
 import numpy as np
 
 from .ngrams import CharNgramCounter
+from .subsectors import SubSectorGuide
 from .text import HASH_FEATURES, ChineseAnalyzer, TextEmbedder
 
 #: 2: the text settings ``exact_limit`` and ``drop_places`` travel with the model (a model of
 #: format 1 predates place-name removal and is refitted, see migration c9d1e3f5a7b2).
-FORMAT = 2
+#: 3: the sub-sector guide (``guide_``: codes and centroids) travels with it; a model of
+#: format 2 loads without one (migration d6f8a0b2c4e5 drops them so that they are refitted).
+FORMAT = 3
+_READABLE = (2, 3)
 _PARAMS = ("tokens", "ngram_range", "n_components", "max_svd_docs", "title_weight",
            "random_state", "exact_limit", "drop_places")
 
@@ -27,6 +31,11 @@ def dump(embedder: TextEmbedder) -> bytes:
     params = {p: getattr(embedder, p) for p in _PARAMS}
     params.update(format=FORMAT, n_features_out=int(embedder.n_features_out_),
                   base=int(embedder.counter_.base_) if embedder.counter_ is not None else 0)
+    guide = getattr(embedder, "guide_", None)
+    if not isinstance(guide, SubSectorGuide):
+        guide = None
+    else:
+        params.update(guide_codes=guide.codes_, guide_margin=guide.margin)
     arrays = {"params": np.frombuffer(json.dumps(params).encode(), dtype=np.uint8),
               "idf": np.asarray(embedder.tfidf_.idf_, dtype=np.float64)}
     if embedder.counter_ is not None:
@@ -36,6 +45,8 @@ def dump(embedder: TextEmbedder) -> bytes:
         arrays["columns"] = embedder.columns_
     if embedder.svd_ is not None:
         arrays["components"] = embedder.svd_.components_
+    if guide is not None:
+        arrays["guide_centroids"] = guide.centroids_
     out = io.BytesIO()
     np.savez_compressed(out, **arrays)
     return out.getvalue()
@@ -71,7 +82,7 @@ def load(data: bytes) -> TextEmbedder:
         params = json.loads(arrays.pop("params").tobytes().decode())
     except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a saved text model: {exc}") from None
-    if params.get("format") != FORMAT:
+    if params.get("format") not in _READABLE:
         raise ValueError(f"unknown text model format {params.get('format')!r}")
     embedder = TextEmbedder(**{p: params[p] for p in _PARAMS})
     embedder.ngram_range = tuple(embedder.ngram_range)
@@ -93,4 +104,13 @@ def load(data: bytes) -> TextEmbedder:
     if "components" in arrays:
         embedder.svd_ = _Components(arrays["components"])
     embedder.n_features_out_ = int(params["n_features_out"])
+    embedder.guide_ = None
+    if "guide_centroids" in arrays:
+        codes, centroids = params.get("guide_codes"), arrays["guide_centroids"]
+        if not isinstance(codes, list) or centroids.ndim != 2 or len(codes) != len(centroids):
+            raise ValueError("not a saved text model: its sub-sector guide is inconsistent")
+        guide = SubSectorGuide(float(params.get("guide_margin", 0.05)))
+        guide.codes_ = [str(c) for c in codes]
+        guide.centroids_ = centroids.astype(np.float32)
+        embedder.guide_ = guide
     return embedder

@@ -54,11 +54,14 @@ def _paired_with(reference: Reference, lookup: dict, province: str | None,
     return None
 
 
-def sector_reason(reference: Reference, level: int, need_sector: str) -> str:
+def sector_reason(reference: Reference, level: int, need_sector: str,
+                  read: bool = False) -> str:
+    """``read``: the offer is filed under the parent sector and its text was read as the
+    need's sector (``subsectors.py``)."""
     sector = reference.sector_by_code.get(need_sector)
     name = reference.sector_name(need_sector)
     if level == 3:
-        return f"领域一致：{name}"
+        return f"领域一致：{name}（按项目内容判断）" if read else f"领域一致：{name}"
     if level == 2:
         return f"领域涵盖：{name}"
     parent = reference.sector_name(sector.parent_code) if sector and sector.parent_code else name
@@ -236,8 +239,11 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
     cols, j_pos = np.unique(j, return_inverse=True)
     rows_, cols_ = rows.tolist(), cols.tolist()
     need_sector, sectors = _codes([needs.sector_codes[r] for r in rows_])
-    offer_sector, offer_sectors = _codes([offers.sector_codes[c][0] if offers.sector_codes[c]
-                                          else "" for c in cols_])
+    read_codes = getattr(ranking, "offer_sector_codes", None)  # as the sector factor read
+    if read_codes is None or len(read_codes) != len(offers):
+        read_codes = offers.sector_codes
+    offer_sector, offer_sectors = _codes([read_codes[c][0] if read_codes[c] else ""
+                                          for c in cols_])
     need_region, regions = _codes([needs.region_codes[r] for r in rows_])
     offer_where, wheres = _codes([(offers.target_region_codes[c], offers.org_region_codes[c])
                                   for c in cols_])
@@ -260,10 +266,20 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
     budget_gap = _budget_ids(texts, uncommitted, remaining, short)
     factors = np.asarray(ranking.factors)
     above = factors + 1e-6 >= np.array([REASON_THRESHOLD[f] for f in FACTORS])[None, :]
+    # Same sector although the offer does not list it: the guide read its text as the
+    # need's sub-sector (filed under the parent only).
+    read = np.zeros(n, dtype=np.int64)
+    same = np.flatnonzero(s_level == 3)
+    if same.size:
+        filed = [offers.sector_codes[c] for c in cols_]
+        read[same] = [sectors[a] not in filed[b]
+                      for a, b in zip(need_sector[i[same]].tolist(), j[same].tolist(),
+                                      strict=True)]
     fit = {
-        "sector": texts.per_key(np.column_stack([s_level, need_sector[i]]),
+        "sector": texts.per_key(np.column_stack([s_level, need_sector[i], read]),
                                 above[:, FACTORS.index("sector")],
-                                lambda k: sector_reason(reference, k[0], sectors[k[1]])),
+                                lambda k: sector_reason(reference, k[0], sectors[k[1]],
+                                                        bool(k[2]))),
         "region": texts.per_key(
             np.column_stack([r_level, need_region[i], offer_where[j]]),
             above[:, FACTORS.index("region")],

@@ -39,8 +39,9 @@ def per_pair(ranking, needs, offers, reference, weights, limit=3):
         s_level, r_level = int(ranking.sector_level[k]), int(ranking.region_level[k])
         u, r = float(needs.uncommitted_yuan[i]), float(offers.remaining_yuan[j])
         gaps = []
-        if s_level == 0:
-            other = offers.sector_codes[j][0] if offers.sector_codes[j] else ""
+        if s_level == 0:  # the offer's sectors as the sector factor read them
+            read = ranking.offer_sector_codes[j]
+            other = read[0] if read else ""
             gaps.append(f"领域不同：{_top_sector(reference, needs.sector_codes[i])} vs "
                         f"{_top_sector(reference, other)}")
         elif concept[k] < 0 and need_one[k] >= 0 and offer_one[k] >= 0:
@@ -57,7 +58,8 @@ def per_pair(ranking, needs, offers, reference, weights, limit=3):
                     name == "budget" and r < u:
                 continue
             if name == "sector":
-                fits.append(sector_reason(reference, s_level, needs.sector_codes[i]))
+                read = s_level == 3 and needs.sector_codes[i] not in offers.sector_codes[j]
+                fits.append(sector_reason(reference, s_level, needs.sector_codes[i], read))
             elif name == "region":
                 fits.append(region_reason(reference, r_level, needs.region_codes[i],
                                           offers.target_region_codes[j],

@@ -23,6 +23,7 @@ from ...extensions import db
 from ...models import Need, Offer, TextModel
 from ...scoring import persist
 from ...scoring.ngrams import CharNgramCounter
+from ...scoring.subsectors import SubSectorGuide
 from ...scoring.text import TextEmbedder
 from ..reference import lexicon
 
@@ -125,18 +126,22 @@ def embedder_of(row: TextModel) -> TextEmbedder:
 
 def fit() -> TextModel:
     """Fit the text model on the published needs and offers, store it, drop old fits.
+    The model carries the sub-sector guide (``scoring.subsectors``) fitted on the same
+    corpus, so every process reads an offer filed under a top-level sector alike.
 
     Flushes, never commits. A corpus without text is fitted with a placeholder."""
-    from .ranking import load_needs, load_offers
+    from .ranking import load_needs, load_offers, load_reference
 
     needs, offers = load_needs(), load_offers()
     embedder = TextEmbedder(tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"))
     docs = (embedder.documents(offers.titles, offers.descriptions)
             + embedder.documents(needs.titles, needs.descriptions))
     try:
-        embedder.fit(docs)
+        vectors = embedder.fit_transform(docs)
     except ValueError:  # no documents, or none with a single known character
-        embedder.fit([*docs, PLACEHOLDER])
+        vectors = embedder.fit_transform([*docs, PLACEHOLDER])[:len(docs)]
+    labels = list(offers.sector_codes) + [(c,) for c in needs.sector_codes]
+    embedder.guide_ = SubSectorGuide().fit(vectors, labels, load_reference())
     row = TextModel(corpus_size=corpus_size(), tokens=embedder.tokens,
                     state=persist.dump(embedder), novel_items=[])
     db.session.add(row)

@@ -34,7 +34,7 @@ def _baseline_text(data: EvalSet) -> TextEmbedder:
 def baseline_scores(reference: Reference, data: EvalSet) -> dict[str, np.ndarray]:
     """Sector-only, text-only and the hand-weighted scorer
     sector gate × region gate × (0.5 + 0.3·text + 0.2·budget), plus the shared candidates."""
-    scorer = MatchScorer(reference, concepts=False, gated=False,
+    scorer = MatchScorer(reference, concepts=False, gated=False, guided=False,  # codes as filed
                          embedder=_baseline_text(data)).fit(data.offers, data.needs)
     f, candidate = scorer.factor_matrices(data.needs)
     sector_fit = f["sector"] >= SECTOR_VALUES[2] - 1e-6  # same sector, or parent / child

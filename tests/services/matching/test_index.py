@@ -479,3 +479,32 @@ def test_flask_rank_scores_with_the_persisted_text_model(world, monkeypatch):
     rows = {(r[0], r[2]): r[4] for r in table.rows()}
     assert set(rows) == set(indexed) and len(rows) == 2
     assert all(rows[pair] == round(indexed[pair] * 100) for pair in rows)
+
+
+def test_an_offer_filed_under_a_whole_sector_is_indexed_as_the_sub_sector_it_is_about(ctx):
+    """The persisted model carries the sub-sector guide: an offer filed under 教育 whose text
+    is about teacher training is indexed for a teacher-training need as that sector (read
+    from the text, and the reason says so), a kindergarten one as a sibling."""
+    rikaze = factories.make_org(region_code="540200")
+    shanghai = factories.make_org(region_code="310000")
+    need = factories.make_need(rikaze, title="江孜县乡村教师培训", region_code="540222",
+                               description="组织乡村教师开展教学能力培训。")
+    factories.make_need(rikaze, title="江孜县幼儿园建设", sector_code="0101",
+                        region_code="540222", description="新建乡镇幼儿园，配置保教设备。")
+    for title in ("基层教师能力提升", "骨干教师进修", "乡村教师跟岗培训"):
+        factories.make_offer(shanghai, title=title, description="组织教师开展培训。")
+    for title in ("幼儿园保教设备配置", "乡镇幼儿园建设", "学前双语幼儿园"):
+        factories.make_offer(shanghai, title=title, sectors=("0101",),
+                             description="建设幼儿园，配置保教设备。")
+    db.session.commit()
+    unit_of_work.run(lambda: index.rebuild(refit=True))
+    assert text_model.embedder_of(text_model.current()).guide_.codes_ == ["0101", "0104"]
+    teachers = factories.make_offer(shanghai, title="乡村教师培训资助", sectors=("01",),
+                                    description="资助乡村教师参加能力培训。")
+    kindergarten = factories.make_offer(shanghai, title="幼儿园设备捐赠", sectors=("01",),
+                                        description="为乡镇幼儿园配置保教设备。")
+    db.session.commit()
+    rows = {r["offer_id"]: r for r in index_read.for_need(need, limit=20)[0]}
+    assert rows[teachers.id]["factors"]["sector"] == pytest.approx(1.0)
+    assert "领域一致：教师培训（按项目内容判断）" in rows[teachers.id]["reasons"]
+    assert rows[kindergarten.id]["factors"]["sector"] == pytest.approx(0.7)

@@ -65,6 +65,12 @@ def test_refreshes_equal_a_rebuild(corpus):
     change(lambda: setattr(offers[2], "status", "closed"))                   # leaves
     change(lambda: setattr(offers[3], "sectors", [db.session.get(Sector, "0201")]))
     change(lambda: setattr(offers[4], "target_regions", [db.session.get(Region, "540200")]))
+    # Filed under a whole sector, or under two: the sectors the guide reads (spliced in
+    # with the offer) word the reasons of the needs refreshed after them.
+    change(lambda: setattr(offers[7], "sectors", [db.session.get(Sector, "01")]))
+    change(lambda: setattr(offers[6], "sectors", [db.session.get(Sector, c)
+                                                  for c in ("0104", "0201")]))
+    change(lambda: setattr(needs[3], "title", "江孜县基层医生进修培训"))
     change(lambda: setattr(needs[0], "description", "为教师开展培训"))
     change(lambda: setattr(needs[1], "sector_code", "0104"))
     change(lambda: setattr(needs[2], "committed_yuan", needs[2].budget_yuan))  # fully funded
