@@ -26,17 +26,18 @@ from tests.scoring.evalset_v3 import compare  # noqa: E402
 from tests.scoring.refdata import shipped_reference  # noqa: E402
 
 METRICS = ("ndcg@5", "hit@1", "mrr")
-ENGINE = "engine (live: char n-gram LSA, no place names, concepts, gated, sub-sector guide)"
-VARIANTS = {
-    "char n-grams + concepts (live)": {},
+ENGINE = "engine (live: char n-gram LSA, no place names, gated, sub-sector guide)"
+VARIANTS = {  # the live concept weight is Config.SCORING_CONCEPT_WEIGHT (0); "+ concepts": 0.7
+    "char n-grams, lexicon for reasons only (live)": {},
     "live, without the sub-sector guide": {"guided": False},
-    "char n-grams, no concepts": {"concepts": False},
-    "jieba words + concepts": {"tokens": "jieba"},
-    "jieba words, no concepts": {"tokens": "jieba", "concepts": False},
-    "char + jieba + concepts": {"tokens": "both"},
-    "char + jieba, no concepts": {"tokens": "both", "concepts": False},
+    "char n-grams + concepts": {"concept_weight": 0.7},
+    "char n-grams + concepts, without the guide": {"concept_weight": 0.7, "guided": False},
+    "jieba words + concepts": {"tokens": "jieba", "concept_weight": 0.7},
+    "jieba words, no concepts": {"tokens": "jieba"},
+    "char + jieba + concepts": {"tokens": "both", "concept_weight": 0.7},
+    "char + jieba, no concepts": {"tokens": "both"},
     "char n-grams + half the lexicon's synonyms": {
-        "concepts": ConceptLexicon.shipped().thinned(0.5, seed=1)},
+        "concepts": ConceptLexicon.shipped().thinned(0.5, seed=1), "concept_weight": 0.7},
 }
 
 

@@ -51,6 +51,8 @@ class MatchScorer:
     concept_weight : float, default 0.7
         Share of the concept overlap in the text factor of a pair whose two sides both
         mention a concept; a pair where either side mentions none compares by text alone.
+        0: text alone for every pair (the lexicon, when given, still words the reasons).
+        The app passes ``Config.SCORING_CONCEPT_WEIGHT`` (0).
     gated : bool, default True
         Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
     guided : bool, default True
@@ -158,8 +160,9 @@ class MatchScorer:
 
     def _with_concepts(self, vectors: np.ndarray, docs: list[str], side: str) -> np.ndarray:
         """Text rows with the concept evidence (``concepts.augment``); need and offer rows
-        differ, so ``side`` says which these are."""
-        if self.lexicon_ is None:
+        differ, so ``side`` says which these are. With a weight of 0 the rows are the
+        text rows as they are (the lexicon still words the reasons)."""
+        if self.lexicon_ is None or self.concept_weight <= 0:
             return vectors
         return augment(vectors, self.lexicon_.transform(docs), self.concept_weight, side)
 

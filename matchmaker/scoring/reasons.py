@@ -289,13 +289,17 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
     }
     t = FACTORS.index("text")
     text_fit = above[:, t]
+    # A shared project type is worth saying whatever the text similarity (paraphrases share
+    # few characters, and the concept overlap may not count in the score).
     fit["text"] = np.maximum(
-        texts.per_key(concept[:, None], text_fit & (concept >= 0),
-                      lambda k: f"同为{names[k[0]]}"),
+        texts.per_key(concept[:, None], concept >= 0, lambda k: f"同为{names[k[0]]}"),
         texts.per_key(factors[:, t:t + 1], text_fit & (concept < 0),
                       lambda k: f"项目内容相近（内容相似度 {np.float32(k[0]) * 100:.0f}）"))
     # What fits, largest weighted contribution first (stable), then the gaps.
-    order = np.argsort(-(factors * weights[None, :]), axis=1, kind="stable")
+    # A shared project type ranks as a full text match: it says what a coordinator checks.
+    contribution = factors * weights[None, :]
+    contribution[concept >= 0, t] = weights[t]
+    order = np.argsort(-contribution, axis=1, kind="stable")
     fits = np.column_stack([fit[f] for f in FACTORS])[np.arange(n)[:, None], order]
     fits = np.take_along_axis(fits, np.argsort(fits < 0, axis=1, kind="stable"), axis=1)
     gaps = np.column_stack([np.maximum(sector_gap, type_gap), region_gap, budget_gap])

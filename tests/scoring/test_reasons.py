@@ -52,9 +52,12 @@ def per_pair(ranking, needs, offers, reference, weights, limit=3):
             gaps.append(budget_reason(0.0, u, r))
         fits = []
         contribution = ranking.factors[k] * weights
+        if concept[k] >= 0:  # a shared project type ranks as a full text match
+            contribution[FACTORS.index("text")] = weights[FACTORS.index("text")]
         for f in np.argsort(-contribution, kind="stable"):
             name = FACTORS[f]
-            if ranking.factors[k, f] + 1e-6 < REASON_THRESHOLD[name] or \
+            shared = name == "text" and concept[k] >= 0  # said whatever the similarity
+            if not shared and ranking.factors[k, f] + 1e-6 < REASON_THRESHOLD[name] or \
                     name == "budget" and r < u:
                 continue
             if name == "sector":

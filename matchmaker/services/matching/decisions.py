@@ -150,7 +150,9 @@ def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
     scorer = MatchScorer(load_reference(), weights=weights,
                          tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
                          embedder=text_model.embedder_of(row),
-                         concepts=lexicon.current()).fit(offers, needs)
+                         concepts=lexicon.current(),
+                         concept_weight=current_app.config.get("SCORING_CONCEPT_WEIGHT", 0.0)
+                         ).fit(offers, needs)
     column = {int(o): j for j, o in enumerate(offers.ids)}
     need_idx, offer_idx, relevance = [], [], []
     known = [decided[int(n)]["shown"] is not None for n in needs.ids]

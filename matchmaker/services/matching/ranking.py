@@ -123,7 +123,8 @@ def persisted_scorer(reference: Reference, widen: bool = False) -> MatchScorer:
     row, _ = text_model.ensure()
     return MatchScorer(reference, weights=current_weights(), widen=widen,
                        tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
-                       embedder=text_model.embedder_of(row))
+                       embedder=text_model.embedder_of(row),
+                       concept_weight=current_app.config.get("SCORING_CONCEPT_WEIGHT", 0.0))
 
 
 def _on_demand(reference: Reference, widen: bool) -> MatchScorer:

@@ -13,7 +13,8 @@ from tests.scoring.evalset_v2 import metrics as v2_metrics
 
 #: What ``services/matching/ranking._scorer`` passes when no learned weights are adopted:
 #: the configured weights and text tokens, the region filter not widened.
-LIVE = {"weights": Config.SCORING_WEIGHTS, "tokens": Config.SCORING_TEXT_TOKENS}
+LIVE = {"weights": Config.SCORING_WEIGHTS, "tokens": Config.SCORING_TEXT_TOKENS,
+        "concept_weight": Config.SCORING_CONCEPT_WEIGHT}
 BASELINES = ("sector only", "text only", "hand-weighted")
 
 

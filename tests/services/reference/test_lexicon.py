@@ -66,7 +66,10 @@ def test_seeding_keeps_what_admins_disabled_or_renamed(ctx, users, fresh_referen
     assert _concept("先天性心脏病救治") is None  # not added again under its old name
 
 
-def test_an_added_synonym_reaches_the_scores_and_the_reasons(heart, users):
+@pytest.mark.parametrize("weight", [0.0, 0.7])
+def test_an_added_synonym_reaches_the_reasons_and_with_a_concept_weight_the_scores(
+        heart, users, app, weight):
+    app.config["SCORING_CONCEPT_WEIGHT"] = weight  # 0: the default, reasons only
     need, offer = heart
     before = ranking.candidates_for_need(need)[0]
     assert not any(r.startswith("同为") for r in before["reasons"])
@@ -75,7 +78,10 @@ def test_an_added_synonym_reaches_the_scores_and_the_reasons(heart, users):
                                               ip="10.0.0.1"))
     after = ranking.candidates_for_need(need)[0]
     assert "同为先天性心脏病救治" in after["reasons"]
-    assert after["factors"]["text"] > before["factors"]["text"] + 0.3
+    if weight:
+        assert after["factors"]["text"] > before["factors"]["text"] + 0.3
+    else:
+        assert after["factors"]["text"] == pytest.approx(before["factors"]["text"])
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "concept.term_add"))
     assert event.changes == {"term": [None, "心脏缺损"]} and event.ip == "10.0.0.1"
     assert event.user_id == users["admin"].id
