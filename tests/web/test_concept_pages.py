@@ -106,9 +106,10 @@ def test_admin_corrects_and_disables_a_synonym_then_the_concept(client, login_as
     assert "先天性心脏病救治" in html and "停用" in html
 
 
-def test_the_page_says_whether_the_lexicon_counts_in_the_score(client, login_as, app):
+def test_the_page_says_whether_the_lexicon_counts_in_the_score(client, login_as, app,
+                                                              monkeypatch):
     login_as("coordinator")
     assert "不计入评分" in client.get(PAGE).get_data(as_text=True)  # the default (0)
-    app.config["SCORING_CONCEPT_WEIGHT"] = 0.7
+    monkeypatch.setitem(app.config, "SCORING_CONCEPT_WEIGHT", 0.7)
     html = client.get(PAGE).get_data(as_text=True)
     assert "评分时也视为同一类项目" in html and "不计入评分" not in html

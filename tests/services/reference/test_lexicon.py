@@ -68,8 +68,8 @@ def test_seeding_keeps_what_admins_disabled_or_renamed(ctx, users, fresh_referen
 
 @pytest.mark.parametrize("weight", [0.0, 0.7])
 def test_an_added_synonym_reaches_the_reasons_and_with_a_concept_weight_the_scores(
-        heart, users, app, weight):
-    app.config["SCORING_CONCEPT_WEIGHT"] = weight  # 0: the default, reasons only
+        heart, users, app, monkeypatch, weight):
+    monkeypatch.setitem(app.config, "SCORING_CONCEPT_WEIGHT", weight)  # 0: the default
     need, offer = heart
     before = ranking.candidates_for_need(need)[0]
     assert not any(r.startswith("同为") for r in before["reasons"])
