@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import concept_blend as cb  # noqa: E402
-from word_vectors import load_vectors  # noqa: E402
+from word_vectors import conditions, load_vectors  # noqa: E402
 
 from matchmaker.scoring.concepts import ConceptLexicon  # noqa: E402
-from tests.scoring import evalset_v2, evalset_v3  # noqa: E402
+from tests.scoring import evalset_v2  # noqa: E402
 from tests.scoring.evalset_v3 import compare  # noqa: E402
 
 STOP = set("的和与及为对在等开展实施项目建设工程服务提升能力计划行动试点援助")
@@ -96,13 +96,7 @@ def soft_hits(ph: Phrases, lexicon: ConceptLexicon, docs, tau: float, cache) -> 
 def main() -> None:
     table = load_vectors()
     ph = Phrases(table)
-    v3 = cb.tuning_only(evalset_v3.load())
-    v2 = cb.v2_all(evalset_v2.load())
-    full = ConceptLexicon.shipped()
-    folds = cb.fold_lexicons(full)
-    base3, base2 = cb.Base(v3), cb.Base(v2)
-    fold_sets = {f: cb.fold_data(v3, f) for f in "AB"}
-    lexicons = {"full": full, "½": full.thinned(0.5, seed=1), "¼": full.thinned(0.25, seed=2)}
+    v3, v2, full, folds, base3, base2, fold_sets, lexicons = conditions()
     pcache: dict = {}
 
     def scored(base, lexicon, tau):

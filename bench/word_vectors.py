@@ -122,16 +122,21 @@ class NgramEmbedder:
         return raw / np.where(norm > 0, norm, 1)
 
 
-def main() -> None:
-    table = load_vectors()
-    print(f"{len(table):,} word vectors")
+def conditions():
+    """The tuning conditions of ``concept_blend.py``: (v3 tuning, v2, the full lexicon, the
+    fold lexicons, v3 and v2 bases, the fold sets, the full / ½ / ¼ lexicons)."""
     v3 = cb.tuning_only(evalset_v3.load())
     v2 = cb.v2_all(evalset_v2.load())
     full = ConceptLexicon.shipped()
-    folds = cb.fold_lexicons(full)
-    base3, base2 = cb.Base(v3), cb.Base(v2)
-    fold_sets = {f: cb.fold_data(v3, f) for f in "AB"}
     lexicons = {"full": full, "½": full.thinned(0.5, seed=1), "¼": full.thinned(0.25, seed=2)}
+    return (v3, v2, full, cb.fold_lexicons(full), cb.Base(v3), cb.Base(v2),
+            {f: cb.fold_data(v3, f) for f in "AB"}, lexicons)
+
+
+def main() -> None:
+    table = load_vectors()
+    print(f"{len(table):,} word vectors")
+    v3, v2, full, folds, base3, base2, fold_sets, lexicons = conditions()
     embeds = {}
     settings = [(0.0, True), (1.0, True), (2.0, True), (2.0, False), ("ngram", True)]
     for base in (base3, base2):
