@@ -6,8 +6,9 @@
 Cases: batch top-20 for 10k × 10k (target ≤ 1.5 s, ≤ 1 GB peak RSS) and 50k × 50k (≤ 20 s,
 ≤ 2 GB, chunked); candidates of one new need against 10k offers with a fitted scorer
 (≤ 20 ms); a straightforward per-pair Python loop on a 1,000 × 1,000 slice against the plain
-(additive, no concepts) engine; ``variants``: concepts and gates against the plain engine, as
-ratios measured in the same run.
+(additive: no concepts, gates or sub-sector guide) engine; ``variants``: concepts, gates and the
+guide against the plain engine, as ratios measured in the same run. Batch and single cases
+score as the app does (``LIVE``: the concept weight of ``Config``, gates, the guide).
 Peak RSS is the whole process's (Python, Flask for the reference data, synthetic lists).
 """
 
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import synthetic  # noqa: E402
 
+from matchmaker.config import Config  # noqa: E402
 from matchmaker.scoring import FACTORS, MatchScorer, NeedTable  # noqa: E402
 from matchmaker.scoring.data import RECIPIENT_PROVINCES  # noqa: E402
 from matchmaker.scoring.factors import (  # noqa: E402
@@ -47,7 +49,8 @@ def batch(n_needs: int, n_offers: int, top_k: int = 20, tokens: str | None = Non
     needs, offers = synthetic.generate(ref, n_needs, n_offers)
     before = peak_mb()
     started = time.perf_counter()
-    scorer = MatchScorer(ref, **({"tokens": tokens} if tokens else {})).fit(offers, needs)
+    scorer = MatchScorer(ref, **LIVE, **({"tokens": tokens} if tokens else {})).fit(offers,
+                                                                                 needs)
     fitted = time.perf_counter()
     ranking = scorer.rank(needs, top_k=top_k)
     done = time.perf_counter()
@@ -60,7 +63,7 @@ def single(n_offers: int = 10_000, repeats: int = 50, tokens: str | None = None)
     ref = synthetic.reference()
     _, offers = synthetic.generate(ref, 0, n_offers)
     new_needs, _ = synthetic.generate(ref, repeats, 0, seed=7)
-    scorer = MatchScorer(ref, **({"tokens": tokens} if tokens else {})).fit(offers)
+    scorer = MatchScorer(ref, **LIVE, **({"tokens": tokens} if tokens else {})).fit(offers)
     times = []
     for i in range(repeats):
         one = NeedTable(new_needs.ids[i:i + 1], new_needs.titles[i:i + 1],
@@ -149,12 +152,17 @@ class LoopScorer:
         return out
 
 
-#: The additive engine without concepts or gates, which the per-pair loop reproduces.
-PLAIN = {"concepts": False, "gated": False}
-VARIANTS = {"plain (char n-grams, no gates)": PLAIN, "gates only": {"concepts": False},
-            "concepts only": {"gated": False}, "default (concepts + gates)": {},
-            "char n-grams + concepts + gates": {"tokens": "char"},
-            "char + jieba + concepts + gates": {"tokens": "both"}}
+#: How the app scores (``services/matching/ranking.persisted_scorer``).
+LIVE = {"concept_weight": Config.SCORING_CONCEPT_WEIGHT}
+#: The additive engine without concepts, gates or guide, which the per-pair loop reproduces.
+PLAIN = {"concepts": False, "gated": False, "guided": False}
+VARIANTS = {"plain (char n-grams, no gates)": PLAIN,
+            "gates only": {"concepts": False, "guided": False},
+            "guide only": {"concepts": False, "gated": False},
+            "concepts (0.7) only": {"gated": False, "guided": False},
+            "live (gates + guide, concept weight 0)": {"concept_weight": 0.0},
+            "gates + guide + concepts (0.7)": {"concept_weight": 0.7},
+            "char + jieba, live otherwise": {"tokens": "both", "concept_weight": 0.0}}
 
 
 def variants(n_needs: int, n_offers: int, repeats: int = 30) -> None:
