@@ -3,7 +3,7 @@ concepts and their synonyms (each edit rebuilds the match index after it commits
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -52,7 +52,7 @@ def concepts():
                            filters={"q": q, "sector": sector, "state": state},
                            active_count=totals.get(True, 0), disabled_count=totals.get(False, 0),
                            can_edit=can_edit_lexicon(current_user),
-                           scored=current_app.config.get("SCORING_CONCEPT_WEIGHT", 0) > 0)
+                           scored=lexicon.score_weight() > 0)
 
 
 @bp.route("/concepts/new", methods=["GET", "POST"])

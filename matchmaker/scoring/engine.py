@@ -13,7 +13,7 @@ from .concepts import ConceptLexicon, augment
 from .data import FACTORS, NeedTable, OfferTable, Ranking, Reference, weight_vector
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
 from .gates import GateBlock, gate_matrix
-from .subsectors import SubSectorGuide
+from .subsectors import SubSectorGuide, item_codes
 from .text import TextEmbedder
 
 
@@ -133,9 +133,8 @@ class MatchScorer:
             return list(offers.sector_codes)
         guide = getattr(self.embedder_, "guide_", None)
         if self.embedder is None:  # our own text model: a guide from the same corpus
-            labels = list(offers.sector_codes)
-            if needs is not None:
-                labels += [(c,) for c in needs.sector_codes]
+            labels = item_codes(offers.sector_codes,
+                                needs.sector_codes if needs is not None else None)
             guide = SubSectorGuide().fit(base, labels, self.reference)
             self.embedder_.guide_ = guide
         if not isinstance(guide, SubSectorGuide):

@@ -49,6 +49,13 @@ def _children(reference: Reference) -> dict[str, list[str]]:
     return cached
 
 
+def item_codes(offer_codes: Sequence[Sequence[str]],
+               need_codes: Sequence[str] | None = None) -> list[tuple[str, ...]]:
+    """The sector codes of a corpus's items as :meth:`SubSectorGuide.fit` reads them: each
+    offer's list, then each need's one code."""
+    return [tuple(c) for c in offer_codes] + [(c,) for c in (need_codes or ())]
+
+
 class SubSectorGuide:
     """Nearest-centroid sub-sector of items filed under a top-level sector only.
 

@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ...extensions import db
@@ -28,9 +27,7 @@ from ...models import LIVE_STATUSES, Match, Need, Offer, Organisation
 from ...models.offers import offer_regions, offer_sectors
 from ...scoring import DecisionGroups, MatchScorer, NeedTable, OfferTable
 from ...scoring.gates import gate_matrix
-from ..reference import lexicon
-from . import text_model
-from .ranking import load_reference
+from .ranking import load_reference, persisted_scorer
 
 #: Candidates a coordinator sees for a need (the candidates page's length).
 SHOWN = 10
@@ -146,13 +143,7 @@ def load(weights: dict[str, float]) -> tuple[DecisionGroups, DecisionCounts]:
                       for o in item["chosen"] | item["other"] | (item["shown"] or set())})
     if len(needs) == 0 or len(offers) == 0:
         return empty, tally
-    row, _ = text_model.ensure()
-    scorer = MatchScorer(load_reference(), weights=weights,
-                         tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
-                         embedder=text_model.embedder_of(row),
-                         concepts=lexicon.current(),
-                         concept_weight=current_app.config.get("SCORING_CONCEPT_WEIGHT", 0.0)
-                         ).fit(offers, needs)
+    scorer = persisted_scorer(load_reference(), weights=weights).fit(offers, needs)
     column = {int(o): j for j, o in enumerate(offers.ids)}
     need_idx, offer_idx, relevance = [], [], []
     known = [decided[int(n)]["shown"] is not None for n in needs.ids]

@@ -37,6 +37,7 @@ from ...scoring import (
     SectorInfo,
     explain,
 )
+from ..reference import lexicon
 from . import index_read, text_model
 from .weights import current_weights
 
@@ -116,15 +117,17 @@ def excluded_pairs(need_ids: list[int] | None = None,
     return (np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64))
 
 
-def persisted_scorer(reference: Reference, widen: bool = False) -> MatchScorer:
-    """An unfitted scorer with the persisted text model (fitted now if there is none) and
-    the current weights: what the match index scores with, so on-demand ranking and the
-    index agree on every pair."""
+def persisted_scorer(reference: Reference, widen: bool = False,
+                     weights: dict[str, float] | None = None) -> MatchScorer:
+    """An unfitted scorer with the persisted text model (fitted now if there is none), its
+    lexicon and concept weight, and the current weights (or ``weights``, for learning):
+    what the match index scores with, so on-demand ranking and the index agree on every
+    pair."""
     row, _ = text_model.ensure()
-    return MatchScorer(reference, weights=current_weights(), widen=widen,
+    return MatchScorer(reference, weights=weights or current_weights(), widen=widen,
                        tokens=current_app.config.get("SCORING_TEXT_TOKENS", "char"),
                        embedder=text_model.embedder_of(row),
-                       concept_weight=current_app.config.get("SCORING_CONCEPT_WEIGHT", 0.0))
+                       concept_weight=lexicon.score_weight())
 
 
 def _on_demand(reference: Reference, widen: bool) -> MatchScorer:

@@ -23,7 +23,7 @@ from ...extensions import db
 from ...models import Need, Offer, TextModel
 from ...scoring import persist
 from ...scoring.ngrams import CharNgramCounter
-from ...scoring.subsectors import SubSectorGuide
+from ...scoring.subsectors import SubSectorGuide, item_codes
 from ...scoring.text import TextEmbedder
 from ..reference import lexicon
 
@@ -140,8 +140,8 @@ def fit() -> TextModel:
         vectors = embedder.fit_transform(docs)
     except ValueError:  # no documents, or none with a single known character
         vectors = embedder.fit_transform([*docs, PLACEHOLDER])[:len(docs)]
-    labels = list(offers.sector_codes) + [(c,) for c in needs.sector_codes]
-    embedder.guide_ = SubSectorGuide().fit(vectors, labels, load_reference())
+    embedder.guide_ = SubSectorGuide().fit(
+        vectors, item_codes(offers.sector_codes, needs.sector_codes), load_reference())
     row = TextModel(corpus_size=corpus_size(), tokens=embedder.tokens,
                     state=persist.dump(embedder), novel_items=[])
     db.session.add(row)

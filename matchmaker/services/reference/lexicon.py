@@ -35,6 +35,14 @@ def changed_at() -> datetime | None:
     return max(times) if times else None
 
 
+def score_weight() -> float:
+    """How much the lexicon's concept overlap counts in the text factor (0: it words the
+    reasons only); ``SCORING_CONCEPT_WEIGHT``, see ``Config``."""
+    from flask import current_app
+
+    return float(current_app.config.get("SCORING_CONCEPT_WEIGHT", 0.0))
+
+
 def current() -> ConceptLexicon:
     """The active concepts with their active terms (the shipped file if never seeded)."""
     total = db.session.scalar(select(func.count()).select_from(Concept)) or 0
