@@ -119,7 +119,8 @@ def test_lists_fit_at_1366_and_are_cards_at_390(browser, live_server, ctx):
     staff_lists = {"/needs": full, "/offers": full, "/matches": full,
                    "/orgs": ("cell-title", "cell-status", "cell-region", "cell-date")}
     admin_lists = {"/admin/users": ("cell-title", "cell-status", "cell-date"),
-                   "/audit": ("cell-title", "cell-status", "cell-date")}
+                   "/audit": ("cell-title", "cell-status", "cell-date"),
+                   "/reference/concepts": ("cell-title", "cell-status", "cell-meta")}
     for user, lists in ((coordinator, staff_lists), (admin, admin_lists)):
         for viewport in (LAPTOP, PHONE):
             page = _page(browser, live_server, viewport, user)
