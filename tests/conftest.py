@@ -25,6 +25,9 @@ from . import factories
 REFERENCE_TABLES = {"regions", "sectors", "pairings", "concepts", "concept_terms",
                     "alembic_version"}
 ROLES = ("recipient", "supporter", "coordinator", "admin")
+#: The Redis database the tests that need a real Redis use, flushing it before and after
+#: (``.ci/run`` gives each concurrent pass its own).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -44,6 +47,9 @@ def _reset_postgres(app) -> None:
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    # Files the app would keep on this host go to the session's own folder, never to the
+    # checkout's instance/ (which a concurrent run, or the developer's app, uses).
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
     if url.startswith("postgres"):
         _reset_postgres(app)
 

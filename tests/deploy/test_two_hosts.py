@@ -25,6 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.conftest import TEST_REDIS_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 VISIBLE_WITHIN = 10.0  # seconds (issue 13: ≤ 10 s with a worker on Redis)
 STARTUP = 60.0  # seconds for a process to import the app on a busy machine
@@ -39,7 +41,7 @@ def _urls() -> tuple[str, str, str]:
     name = (parts.path.lstrip("/") or "matchmaker") + "_hosts"
     admin = urlunsplit(parts._replace(path="/postgres"))
     scratch = urlunsplit(parts._replace(path="/" + name))
-    return admin, scratch, os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+    return admin, scratch, TEST_REDIS_URL
 
 
 def _scratch_database(admin: str, scratch: str) -> None:

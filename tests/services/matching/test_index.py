@@ -23,6 +23,7 @@ from matchmaker.scoring.text import TextEmbedder
 from matchmaker.services.errors import DomainError
 from matchmaker.services.matching import index, index_read, lifecycle, ranking, text_model
 from tests import factories
+from tests.conftest import TEST_REDIS_URL
 from tests.mail_helpers import smtp  # noqa: F401 - fixture
 
 
@@ -178,7 +179,7 @@ def test_with_redis_the_refresh_is_a_job_a_worker_runs(world, app, monkeypatch):
     from matchmaker.models import Job
     from matchmaker.services.platform.jobs import backend
 
-    url = "redis://127.0.0.1:6379/12"
+    url = TEST_REDIS_URL
     Redis.from_url(url).flushdb()
     monkeypatch.setitem(app.config, "REDIS_URL", url)
     try:

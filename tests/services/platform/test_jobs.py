@@ -15,11 +15,11 @@ from matchmaker.models import Job
 from matchmaker.services.errors import DomainError
 from matchmaker.services.platform import jobs, mailer
 from matchmaker.services.platform.jobs import backend
-from tests.conftest import csrf_from, login
+from tests.conftest import TEST_REDIS_URL, csrf_from, login
 from tests.mail_helpers import free_port, smtp  # noqa: F401 - fixture
 
-#: This module's own Redis database (flushed before and after each test that uses it).
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+#: The tests' Redis database (flushed before and after each test that uses it).
+REDIS_URL = TEST_REDIS_URL
 FLAKY = {"failures_left": 0}
 
 
