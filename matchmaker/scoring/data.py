@@ -189,6 +189,9 @@ class Ranking:
     #: Per offer of the scorer's table, the sector codes the sector factor read
     #: (``MatchScorer.offer_sector_codes_``), for the reasons; None: the codes as filed.
     offer_sector_codes: list | None = None
+    #: Per need of the ranked table, the sector code the sector factor read
+    #: (``MatchScorer.need_sector_codes``), for the reasons; None: the code as filed.
+    need_sector_codes: list | None = None
 
     def __len__(self) -> int:
         return len(self.score)

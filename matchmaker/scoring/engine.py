@@ -13,7 +13,7 @@ from .concepts import ConceptLexicon, augment
 from .data import FACTORS, NeedTable, OfferTable, Ranking, Reference, weight_vector
 from .factors import REGION_VALUES, SECTOR_VALUES, budget_factor, region_levels, sector_levels
 from .gates import GateBlock, gate_matrix
-from .subsectors import SubSectorGuide, item_codes
+from .subsectors import SubSectorGuide, item_codes, sector_children
 from .text import TextEmbedder
 
 
@@ -23,6 +23,8 @@ class _Prepared:
     region_row: np.ndarray
     uncommitted: np.ndarray
     vectors: np.ndarray
+    #: Per need, the sector code the sector factor reads (``MatchScorer.need_sector_codes``).
+    sector_codes: list
 
 
 class MatchScorer:
@@ -56,9 +58,10 @@ class MatchScorer:
     gated : bool, default True
         Multiply the weighted sum by the sector, region and budget gates (``gates.py``).
     guided : bool, default True
-        Rank an offer filed under a top-level sector only as the sub-sector its text is
-        about (``subsectors.py``), with the guide the embedder carries (the persisted text
-        model's) or, when the scorer fits its own text model, one fitted on the same corpus.
+        Rank an offer filed under a top-level sector only, and a need filed under a
+        top-level sector, as the sub-sector its text is about (``subsectors.py``), with the
+        guide the embedder carries (the persisted text model's) or, when the scorer fits its
+        own text model, one fitted on the same corpus.
 
     Attributes
     ----------
@@ -77,6 +80,8 @@ class MatchScorer:
     offer_sector_codes_ : list of tuple of str
         The sector codes the sector factor reads: the offers' own, or a sub-sector the
         guide read from the text (``guided``).
+    guide_ : SubSectorGuide or None
+        The guide used for offers and needs (None: codes as filed).
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
         Offer rows of ``concepts.augment`` (need rows differ: see there).
     """
@@ -110,6 +115,7 @@ class MatchScorer:
         self.embedder_ = self.embedder or TextEmbedder(self.tokens, n_components=self.n_components)
         docs = self.embedder_.documents(offers.titles, offers.descriptions)
         self._need_cache: tuple[NeedTable, np.ndarray] | None = None
+        self._need_plain: tuple[NeedTable, np.ndarray] | None = None
         if needs is not None:
             docs += self.embedder_.documents(needs.titles, needs.descriptions)
         self.lexicon_ = self._lexicon()
@@ -122,6 +128,7 @@ class MatchScorer:
         self.offer_vectors_ = self._with_concepts(base[:n], docs[:n], "offer")
         if needs is not None:  # kept so rank(needs) does not tokenise them again
             self._need_cache = (needs, self._with_concepts(base[n:], docs[n:], "need"))
+            self._need_plain = (needs, base[n:])
         self.region_group_ = self._region_groups()
         return self
 
@@ -129,6 +136,7 @@ class MatchScorer:
                       needs: NeedTable | None) -> list[tuple[str, ...]]:
         """The offers' sector codes as the sector factor reads them (``guided``); ``base``
         holds the plain text rows of the offers, then of the needs when given."""
+        self.guide_ = None
         if not self.guided:
             return list(offers.sector_codes)
         guide = getattr(self.embedder_, "guide_", None)
@@ -139,7 +147,34 @@ class MatchScorer:
             self.embedder_.guide_ = guide
         if not isinstance(guide, SubSectorGuide):
             return list(offers.sector_codes)
+        self.guide_ = guide
         return guide.refine(base[:len(offers)], offers.sector_codes, self.reference)
+
+    def need_sector_codes(self, needs: NeedTable, plain: np.ndarray | None = None
+                          ) -> list[str]:
+        """The needs' sector codes as the sector factor reads them: a need filed under a
+        top-level sector is ranked as the sub-sector its text is about, when the guide reads
+        one clearly (``guided``; a need is one project, so "教育" with a text about teacher
+        training is a 教师培训 need, as a coordinator would file it). ``plain`` passes the
+        needs' text rows without concept columns, when known."""
+        codes = list(needs.sector_codes)
+        guide = getattr(self, "guide_", None)
+        if guide is None:
+            return codes
+        children = sector_children(self.reference)
+        todo = [k for k, c in enumerate(codes) if c in children]
+        if not todo:
+            return codes
+        if plain is None:
+            docs = self.embedder_.documents([needs.titles[k] for k in todo],
+                                            [needs.descriptions[k] for k in todo])
+            rows = self.embedder_.transform(docs)
+        else:
+            rows = plain[todo]
+        read = guide.refine(rows, [(codes[k],) for k in todo], self.reference)
+        for k, found in zip(todo, read, strict=True):
+            codes[k] = found[0]
+        return codes
 
     def _lexicon(self) -> ConceptLexicon | None:
         if isinstance(self.concepts, ConceptLexicon):
@@ -165,23 +200,30 @@ class MatchScorer:
             return vectors
         return augment(vectors, self.lexicon_.transform(docs), self.concept_weight, side)
 
-    def _need_vectors(self, needs: NeedTable) -> np.ndarray:
+    def _need_rows(self, needs: NeedTable) -> tuple[np.ndarray | None, np.ndarray]:
+        """(plain text rows or None when not at hand, rows with the concept evidence)."""
+        plain = None
+        if self._need_plain is not None and self._need_plain[0] is needs:
+            plain = self._need_plain[1]
         if self._need_cache is not None and self._need_cache[0] is needs:
-            return self._need_cache[1]
+            return plain, self._need_cache[1]
         docs = self.embedder_.documents(needs.titles, needs.descriptions)
-        return self._with_concepts(self.embedder_.transform(docs), docs, "need")
+        plain = self.embedder_.transform(docs)
+        return plain, self._with_concepts(plain, docs, "need")
 
     def _prepare(self, needs: NeedTable) -> _Prepared:
         unknown_sector = len(self.sector_index_)
         unknown_region = len(self.region_index_)
-        vectors = self._need_vectors(needs)
+        plain, vectors = self._need_rows(needs)
+        codes = self.need_sector_codes(needs, plain)
         return _Prepared(
             sector_row=np.array([self.sector_index_.get(c, unknown_sector)
-                                 for c in needs.sector_codes], dtype=np.intp),
+                                 for c in codes], dtype=np.intp),
             region_row=np.array([self.region_index_.get(c, unknown_region)
                                  for c in needs.region_codes], dtype=np.intp),
             uncommitted=np.asarray(needs.uncommitted_yuan, dtype=np.float64),
             vectors=vectors,
+            sector_codes=codes,
         )
 
     def factor_matrices(self, needs: NeedTable) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -338,4 +380,4 @@ class MatchScorer:
         order = np.lexsort((-score, need_index))
         return Ranking(need_index[order], offer_index[order], score[order], factors[order],
                        sector_level[order], region_level[order], self.lexicon_,
-                       self.offer_sector_codes_)
+                       self.offer_sector_codes_, prep.sector_codes)

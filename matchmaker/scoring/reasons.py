@@ -238,7 +238,11 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
     rows, i_pos = np.unique(i, return_inverse=True)
     cols, j_pos = np.unique(j, return_inverse=True)
     rows_, cols_ = rows.tolist(), cols.tolist()
-    need_sector, sectors = _codes([needs.sector_codes[r] for r in rows_])
+    need_read = getattr(ranking, "need_sector_codes", None)  # as the sector factor read
+    if need_read is None or len(need_read) != len(needs):
+        need_read = needs.sector_codes
+    need_sector, sectors = _codes([need_read[r] for r in rows_])
+    need_was_read = np.array([need_read[r] != needs.sector_codes[r] for r in rows_], bool)
     read_codes = getattr(ranking, "offer_sector_codes", None)  # as the sector factor read
     if read_codes is None or len(read_codes) != len(offers):
         read_codes = offers.sector_codes
@@ -266,8 +270,8 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
     budget_gap = _budget_ids(texts, uncommitted, remaining, short)
     factors = np.asarray(ranking.factors)
     above = factors + 1e-6 >= np.array([REASON_THRESHOLD[f] for f in FACTORS])[None, :]
-    # Same sector although the offer does not list it: the guide read its text as the
-    # need's sub-sector (filed under the parent only).
+    # Same sector although one side was filed under the parent only: the guide read its
+    # text as that sub-sector (the offer's, or the need's).
     read = np.zeros(n, dtype=np.int64)
     same = np.flatnonzero(s_level == 3)
     if same.size:
@@ -275,6 +279,7 @@ def explain_codes(ranking, needs: NeedTable, offers: OfferTable, reference: Refe
         read[same] = [sectors[a] not in filed[b]
                       for a, b in zip(need_sector[i[same]].tolist(), j[same].tolist(),
                                       strict=True)]
+        read[same] |= need_was_read[i[same]]
     fit = {
         "sector": texts.per_key(np.column_stack([s_level, need_sector[i], read]),
                                 above[:, FACTORS.index("sector")],

@@ -11,8 +11,9 @@ ranked as the child sector whose centroid is nearest to its text, when that chil
 nearer than the next (``MARGIN``). Likewise an offer filed under several sectors is ranked
 under those its text is about: a listed sector far behind the best one (``DROP``) is not read
 (a 教师培训 offer that also ticked 养老服务 does not compete for elderly-care needs as
-"the same sector"). The declared codes are never changed, only the codes the sector factor
-reads. Chosen on v3's tuning part (``tests/scoring/evalset_v3/README.md``).
+"the same sector"). A need filed under a top-level sector is read the same way
+(``MatchScorer.need_sector_codes``). The declared codes are never changed, only the codes the
+sector factor reads. Chosen on v3's tuning part (``tests/scoring/evalset_v3/README.md``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ DROP = 0.15
 MIN_ITEMS = 3
 
 
-def _children(reference: Reference) -> dict[str, list[str]]:
+def sector_children(reference: Reference) -> dict[str, list[str]]:
     """Top-level sector code → its sub-sector codes (kept on ``reference``)."""
     cached = reference.__dict__.get("_sector_children")
     if cached is None:
@@ -98,7 +99,7 @@ class SubSectorGuide:
         in common with any child's items stays as filed); in a list of several codes, those
         whose affinity trails the best one's by more than ``drop`` left out (codes without
         a centroid always stay). Other lists are returned as they are."""
-        children = _children(reference)
+        children = sector_children(reference)
         out = list(code_lists)
         todo = [i for i, codes in enumerate(code_lists)
                 if (self.drop is not None and len(codes) > 1)

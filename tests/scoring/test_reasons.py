@@ -38,11 +38,12 @@ def per_pair(ranking, needs, offers, reference, weights, limit=3):
         i, j = int(ranking.need_index[k]), int(ranking.offer_index[k])
         s_level, r_level = int(ranking.sector_level[k]), int(ranking.region_level[k])
         u, r = float(needs.uncommitted_yuan[i]), float(offers.remaining_yuan[j])
+        need_code = ranking.need_sector_codes[i]  # as the sector factor read it
         gaps = []
         if s_level == 0:  # the offer's sectors as the sector factor read them
             read = ranking.offer_sector_codes[j]
             other = read[0] if read else ""
-            gaps.append(f"领域不同：{_top_sector(reference, needs.sector_codes[i])} vs "
+            gaps.append(f"领域不同：{_top_sector(reference, need_code)} vs "
                         f"{_top_sector(reference, other)}")
         elif concept[k] < 0 and need_one[k] >= 0 and offer_one[k] >= 0:
             gaps.append(f"项目类型不同：{names[need_one[k]]} vs {names[offer_one[k]]}")
@@ -61,8 +62,9 @@ def per_pair(ranking, needs, offers, reference, weights, limit=3):
                     name == "budget" and r < u:
                 continue
             if name == "sector":
-                read = s_level == 3 and needs.sector_codes[i] not in offers.sector_codes[j]
-                fits.append(sector_reason(reference, s_level, needs.sector_codes[i], read))
+                read = s_level == 3 and (need_code not in offers.sector_codes[j]
+                                         or need_code != needs.sector_codes[i])
+                fits.append(sector_reason(reference, s_level, need_code, read))
             elif name == "region":
                 fits.append(region_reason(reference, r_level, needs.region_codes[i],
                                           offers.target_region_codes[j],

@@ -137,3 +137,55 @@ def test_a_sub_sector_with_too_few_items_gets_no_centroid(ref):
     vectors = np.eye(4, dtype=np.float32)
     guide = SubSectorGuide().fit(vectors, [("0101",), ("0101",), ("0101",), ("0104",)], ref)
     assert guide.codes_ == ["0101"]
+
+
+def test_a_need_filed_under_a_top_level_sector_is_ranked_as_its_text(ref):
+    """Regression: a need filed under 教育 about teacher training ranked a kindergarten offer
+    aimed at its county with more money above a teacher-training offer, in other words, open
+    to all regions (both sub-sectors "covered" 教育 alike); read as 教师培训, the fitting
+    offer comes first, and the reason says the sector was read from the text."""
+    from matchmaker.scoring.reasons import explain
+
+    need_table, offer_table = corpus()
+    labelled = [{"id": int(i), "title": t, "sector_codes": c} for i, t, c in zip(
+        offer_table.ids[:-2], offer_table.titles[:-2], offer_table.sector_codes[:-2],
+        strict=True)]
+    rows = [{"id": 100, "title": "园丁成长计划", "sector_codes": ("0104",),
+             "org_region_code": "110000", "remaining_yuan": 300_000},
+            {"id": 101, "title": "幼儿园双语教育设备捐赠", "sector_codes": ("0101",),
+             "target_region_codes": ("540222",), "remaining_yuan": 3_000_000}]
+    table = offers(*labelled, *rows)
+    need = needs({"title": "骨干教师跟岗研修", "sector_code": "01"})
+    for guided, first in ((False, 101), (True, 100)):
+        scorer = MatchScorer(ref, guided=guided, concept_weight=0).fit(table, need_table)
+        assert scorer.need_sector_codes(need) == (["0104"] if guided else ["01"])
+        ranking = scorer.rank(need, top_k=len(table))
+        order = [int(table.ids[j]) for j in ranking.offer_index if table.ids[j] >= 100]
+        assert order[0] == first, (guided, order)
+    assert list(need.sector_codes) == ["01"]  # as filed, untouched
+    top = int(np.flatnonzero(table.ids == 100)[0])
+    ranking = scorer.score_pairs(need, np.array([0]), np.array([top]))
+    assert "领域一致：教师培训（按项目内容判断）" in \
+        explain(ranking, need, table, ref, scorer.weights_)[0]
+
+
+def test_a_need_whose_text_fits_no_child_clearly_stays_as_filed(ref):
+    need_table, offer_table = corpus()
+    scorer = MatchScorer(ref).fit(offer_table, need_table)
+    vague = needs({"title": "项目", "sector_code": "01"}, {"title": "", "sector_code": "01"},
+                  {"title": "乡村教师培训与能力提升", "sector_code": "0101"})
+    # nothing to read: as filed; a need filed under a sub-sector is never re-read
+    assert scorer.need_sector_codes(vague) == ["01", "01", "0101"]
+
+
+def test_the_live_scorer_reads_a_new_need_as_a_fit_on_the_whole_data_does(ref):
+    from matchmaker.scoring.live import LiveScorer
+
+    need_table, offer_table = corpus()
+    scorer = MatchScorer(ref).fit(offer_table, need_table)
+    state = LiveScorer(scorer, need_table)
+    new = needs({"id": 50, "title": "骨干教师跟岗培训", "sector_code": "01"})
+    prep = state.put_needs([50], new)
+    assert prep.sector_codes == ["0104"]
+    assert state.prep.sector_codes[-1] == "0104"
+    assert state.prep.sector_codes[:-1] == list(need_table.sector_codes)
