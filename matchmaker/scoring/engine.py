@@ -80,8 +80,6 @@ class MatchScorer:
     offer_sector_codes_ : list of tuple of str
         The sector codes the sector factor reads: the offers' own, or a sub-sector the
         guide read from the text (``guided``).
-    guide_ : SubSectorGuide or None
-        The guide used for offers and needs (None: codes as filed).
     offer_vectors_ : ndarray of shape (n_offers, n_text_features)
         Offer rows of ``concepts.augment`` (need rows differ: see there).
     """
@@ -136,19 +134,21 @@ class MatchScorer:
                       needs: NeedTable | None) -> list[tuple[str, ...]]:
         """The offers' sector codes as the sector factor reads them (``guided``); ``base``
         holds the plain text rows of the offers, then of the needs when given."""
-        self.guide_ = None
         if not self.guided:
             return list(offers.sector_codes)
-        guide = getattr(self.embedder_, "guide_", None)
         if self.embedder is None:  # our own text model: a guide from the same corpus
             labels = item_codes(offers.sector_codes,
                                 needs.sector_codes if needs is not None else None)
-            guide = SubSectorGuide().fit(base, labels, self.reference)
-            self.embedder_.guide_ = guide
-        if not isinstance(guide, SubSectorGuide):
+            self.embedder_.guide_ = SubSectorGuide().fit(base, labels, self.reference)
+        guide = self._guide()
+        if guide is None:
             return list(offers.sector_codes)
-        self.guide_ = guide
         return guide.refine(base[:len(offers)], offers.sector_codes, self.reference)
+
+    def _guide(self) -> SubSectorGuide | None:
+        """The sub-sector guide the text model carries, when ``guided`` (else None)."""
+        guide = getattr(self.embedder_, "guide_", None) if self.guided else None
+        return guide if isinstance(guide, SubSectorGuide) else None
 
     def need_sector_codes(self, needs: NeedTable, plain: np.ndarray | None = None
                           ) -> list[str]:
@@ -158,7 +158,7 @@ class MatchScorer:
         training is a 教师培训 need, as a coordinator would file it). ``plain`` passes the
         needs' text rows without concept columns, when known."""
         codes = list(needs.sector_codes)
-        guide = getattr(self, "guide_", None)
+        guide = self._guide()
         if guide is None:
             return codes
         children = sector_children(self.reference)
